@@ -1,0 +1,2 @@
+import { hello } from '@runctl/core';
+console.log(hello('world'));
