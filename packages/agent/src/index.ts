@@ -1,1 +1,13 @@
-export {};
+export { AgentClient, type AgentClientSettings, type AgentJobSpec, type FollowLogOptions } from './agent-client.ts';
+export { agentScript } from './agent-script.ts';
+export { decodeCursor, encodeCursor, type LogPosition } from './cursor.ts';
+export { isJobId, newJobId } from './job-id.ts';
+export { parseStatusOutput, toTrainingStatus, type JobRecord } from './job-status.ts';
+export { workspaceLayout, type WorkspaceLayout } from './layout.ts';
+export { followJobLog, type FollowOptions, type JobLogSource } from './log-follower.ts';
+export { quoteArg, quoteArgv } from './quote.ts';
+export { createLocalTransport } from './transport/local-transport.ts';
+export type { ExecOptions, ExecProcess, ExecResult, FileInfo, TransferOptions, TransferResult, Transport } from './transport/transport.ts';
+export { agentJobOperations, type AgentDataPlane, type AgentJobOperations } from './job-operations.ts';
+export { planJob, workspacePath, type JobPlan, type JobPlanHooks, type PlannedUpload } from './prepare-job.ts';
+export { selectWorkdirFiles, type WorkdirSelection } from './workdir-files.ts';

@@ -41,6 +41,7 @@ export {
   resourceFilterSchema,
   resourceIdSchema,
   trainingJobSchema,
+  type ParsedTrainingJob,
 } from './schemas/provider-inputs.ts';
 
 // Log utilities

@@ -1,1 +1,2 @@
-export {};
+export { createLocal } from './local-provider.ts';
+export { defaultLocalRoot, type LocalProviderSettings } from './local-settings.ts';

@@ -69,3 +69,6 @@ export const hoursSchema = z.number().finite().nonnegative();
 
 /** Schema of a path argument (remote or local). */
 export const pathSchema = safeStringSchema.min(1, 'must not be empty');
+
+/** A {@link TrainingJob} after validation: `maxRuntime` is in milliseconds. */
+export type ParsedTrainingJob = z.output<typeof trainingJobSchema>;

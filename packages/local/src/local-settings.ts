@@ -1,0 +1,15 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Settings of {@link createLocal}. */
+export interface LocalProviderSettings {
+  /** Folder holding one workspace per resource (default `~/.runctl/local`). */
+  root?: string;
+  /** Registry name (default `local`). */
+  name?: string;
+}
+
+/** `~/.runctl/local`, or `$RUNCTL_LOCAL_ROOT` when set. */
+export function defaultLocalRoot(): string {
+  return process.env.RUNCTL_LOCAL_ROOT ?? join(homedir(), '.runctl', 'local');
+}
