@@ -116,6 +116,10 @@ cmd_exec_job() {
     . "$jobdir/env"
     rm -f "$jobdir/env"
   fi
+  # The job may write to these before creating them.
+  for dir in "${RUNCTL_DATA_DIR:-}" "${RUNCTL_OUTPUT_DIR:-}" "${RUNCTL_CHECKPOINT_DIR:-}"; do
+    [ -z "$dir" ] || mkdir -p "$dir" 2>/dev/null || :
+  done
   . "$jobdir/command"
   exit 127
 }

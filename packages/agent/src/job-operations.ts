@@ -42,6 +42,8 @@ export interface AgentDataPlane extends JobPlanHooks {
   invalidate?(id: string): void;
   /** Reconnect attempts during one monitor before giving up (default 8). */
   maxReconnects?: number;
+  /** Time between SIGTERM and SIGKILL when a job is cancelled or hits maxRuntime (default 10 s). */
+  killGraceMs?: number;
 }
 
 /** The agent-backed half of a {@link TrainingProvider}. */
@@ -72,7 +74,7 @@ export function agentJobOperations(plane: AgentDataPlane): AgentJobOperations {
           throw new RunctlError({ code: 'PROVIDER', provider, message: `Preparing job data failed (${argv[0]} exited ${result.exitCode}): ${result.stderr.toString('utf8').trim().slice(0, 500)}` });
         }
       }
-      await agent.startJob(plan.spec, { jobId, ...signalOf(options) });
+      await agent.startJob({ ...plan.spec, graceMs: plane.killGraceMs }, { jobId, ...signalOf(options) });
       return { jobId, resourceId: id, provider, submittedAt: new Date(), ...(parsed.name ? { name: parsed.name } : {}) };
     },
 
@@ -83,7 +85,7 @@ export function agentJobOperations(plane: AgentDataPlane): AgentJobOperations {
 
     async cancelJob(id: string, jobId: string, options: CallOptions = {}): Promise<TrainingStatus> {
       parseInput(resourceIdSchema, id, 'id', provider);
-      return (await plane.agentFor(id, options.signal)).cancel(jobId, { graceMs: 5_000, ...signalOf(options) });
+      return (await plane.agentFor(id, options.signal)).cancel(jobId, { graceMs: plane.killGraceMs ?? 10_000, ...signalOf(options) });
     },
 
     monitor(id: string, options: MonitorOptions = {}): AsyncIterable<LogEvent> {

@@ -35,7 +35,9 @@ interface StreamState {
   name: StreamName;
   splitter: LineSplitter;
   readOffset: number;
+  /** Lines read but not yet emitted, from `head` on (an index, since shift() is O(n)). */
   queue: SplitLine[];
+  head: number;
   /** The last read returned less than asked: nothing more is readable right now. */
   atEnd: boolean;
   /** Finished job, fully read and flushed: nothing more will ever come. */
@@ -65,6 +67,7 @@ export async function* followJobLog(source: JobLogSource, options: FollowOptions
     splitter: new LineSplitter({ startOffset: position[name], maxLineBytes: options.maxLineBytes ?? 65_536 }),
     readOffset: position[name],
     queue: [],
+    head: 0,
     atEnd: false,
     done: false,
   }));
@@ -82,16 +85,18 @@ export async function* followJobLog(source: JobLogSource, options: FollowOptions
 
     let readAny = false;
     for (const stream of streams) {
-      if (stream.queue.length > 0 || stream.done) continue;
+      if (pending(stream) > 0 || stream.done) continue;
+      stream.queue = [];
+      stream.head = 0;
       const chunk = await source.read(stream.name, stream.readOffset, chunkBytes, signal);
       stream.readOffset += chunk.length;
       stream.atEnd = chunk.length < chunkBytes;
       if (chunk.length > 0) {
         readAny = true;
-        stream.queue.push(...stream.splitter.push(chunk));
+        stream.queue = stream.splitter.push(chunk);
       }
       if (finished && stream.atEnd) {
-        stream.queue.push(...stream.splitter.flush({ final: true }));
+        for (const line of stream.splitter.flush({ final: true })) stream.queue.push(line);
         stream.done = true;
       }
     }
@@ -100,13 +105,13 @@ export async function* followJobLog(source: JobLogSource, options: FollowOptions
     for (;;) {
       const next = pickNext(streams, timeline);
       if (next === undefined) break;
-      const line = next.queue.shift() as SplitLine;
+      const line = next.queue[next.head++] as SplitLine;
       consumed[next.name] = line.end;
       emitted++;
       yield toLogEvent(next.name, line, timeline, position.jobId, consumed);
     }
 
-    if (streams.every((stream) => stream.done && stream.queue.length === 0)) {
+    if (streams.every((stream) => stream.done && pending(stream) === 0)) {
       const { status } = await source.status(signal);
       yield { type: 'exit', status, cursor: encodeCursor({ jobId: position.jobId, ...consumed, ended: true }) };
       return;
@@ -121,9 +126,9 @@ export async function* followJobLog(source: JobLogSource, options: FollowOptions
     const idle = Date.now() - lastData;
     if (idle >= partialFlushMs) {
       for (const stream of streams) {
-        if (stream.splitter.pendingBytes > 0) stream.queue.push(...stream.splitter.flush({ final: false }));
+        if (stream.splitter.pendingBytes > 0) for (const line of stream.splitter.flush({ final: false })) stream.queue.push(line);
       }
-      if (streams.some((stream) => stream.queue.length > 0)) continue;
+      if (streams.some((stream) => pending(stream) > 0)) continue;
     }
     if (!finished && Date.now() - lastLiveness >= livenessMs) {
       lastLiveness = Date.now();
@@ -141,8 +146,8 @@ export async function* followJobLog(source: JobLogSource, options: FollowOptions
 /** The stream whose head line comes first, or `undefined` when more must be read to know. */
 function pickNext(streams: StreamState[], timeline: Timeline): StreamState | undefined {
   const [stdout, stderr] = streams as [StreamState, StreamState];
-  const out = stdout.queue[0];
-  const err = stderr.queue[0];
+  const out = stdout.queue[stdout.head];
+  const err = stderr.queue[stderr.head];
   if (out !== undefined && err !== undefined) {
     const outTime = timeline.timeOf('stdout', out.end) ?? Number.POSITIVE_INFINITY;
     const errTime = timeline.timeOf('stderr', err.end) ?? Number.POSITIVE_INFINITY;
@@ -151,6 +156,10 @@ function pickNext(streams: StreamState[], timeline: Timeline): StreamState | und
   if (out !== undefined) return stderr.atEnd || stderr.done ? stdout : undefined;
   if (err !== undefined) return stdout.atEnd || stdout.done ? stderr : undefined;
   return undefined;
+}
+
+function pending(stream: StreamState): number {
+  return stream.queue.length - stream.head;
 }
 
 function toLogEvent(stream: StreamName, line: SplitLine, timeline: Timeline, jobId: string, consumed: { stdout: number; stderr: number }): LogEvent {

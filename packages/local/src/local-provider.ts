@@ -2,6 +2,7 @@ import {
   InvalidInputError,
   RunctlError,
   createResourceOptionsSchema,
+  durationSchema,
   hoursSchema,
   managedTags,
   parseInput,
@@ -67,7 +68,8 @@ export function createLocal(settings: LocalProviderSettings = {}): TrainingProvi
     return agent;
   };
 
-  const jobs = agentJobOperations({ provider: name, agentFor });
+  const killGraceMs = settings.killGrace === undefined ? undefined : parseInput(durationSchema, settings.killGrace, 'settings.killGrace', name);
+  const jobs = agentJobOperations({ provider: name, agentFor, ...(killGraceMs === undefined ? {} : { killGraceMs }) });
 
   return {
     name,
@@ -121,7 +123,7 @@ export function createLocal(settings: LocalProviderSettings = {}): TrainingProvi
       if (record.terminatedAt !== undefined) return;
       const agent = await agentFor(id, options.signal);
       const running = (await agent.listJobs(options.signal)).filter((job) => job.state === 'running' || job.state === 'queued');
-      await Promise.all(running.map((job) => agent.cancel(job.jobId, { graceMs: 2_000 })));
+      await Promise.all(running.map((job) => agent.cancel(job.jobId, { graceMs: killGraceMs ?? 2_000 })));
       agents.delete(id);
       await resources().remove(record);
     },

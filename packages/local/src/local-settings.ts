@@ -1,3 +1,4 @@
+import type { Duration } from '@runctl/core';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,6 +8,8 @@ export interface LocalProviderSettings {
   root?: string;
   /** Registry name (default `local`). */
   name?: string;
+  /** Time a job gets between SIGTERM and SIGKILL on cancel or maxRuntime (default `'10s'`). */
+  killGrace?: Duration;
 }
 
 /** `~/.runctl/local`, or `$RUNCTL_LOCAL_ROOT` when set. */
