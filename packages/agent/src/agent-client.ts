@@ -1,5 +1,6 @@
 import {
   RunctlError,
+  flattenBatches,
   isJobFinished,
   registerSecret,
   sleep,
@@ -13,7 +14,7 @@ import { commandFile, envFile } from './job-files.ts';
 import { isJobId, newJobId } from './job-id.ts';
 import { parseStatusOutput, toTrainingStatus, type JobRecord } from './job-status.ts';
 import { workspaceLayout, type WorkspaceLayout } from './layout.ts';
-import { followJobLog, type FollowOptions, type JobLogSource } from './log-follower.ts';
+import { followJobLogBatches, type FollowOptions, type JobLogSource } from './log-follower.ts';
 import type { Transport } from './transport/transport.ts';
 
 /** A job as the agent runs it: an argv and its environment, nothing provider-specific. */
@@ -171,7 +172,12 @@ export class AgentClient {
    * after `cursor`; without `jobId` or `cursor` it follows the newest job.
    * Breaking out of the loop stops all reads.
    */
-  async *followLog(options: FollowLogOptions = {}): AsyncGenerator<LogEvent> {
+  followLog(options: FollowLogOptions = {}): AsyncIterableIterator<LogEvent> {
+    return flattenBatches(this.followLogBatches(options));
+  }
+
+  /** {@link AgentClient.followLog} as one array of events per read, for layers that re-yield them. */
+  async *followLogBatches(options: FollowLogOptions = {}): AsyncGenerator<LogEvent[]> {
     const fromCursor = options.cursor === undefined ? undefined : decodeCursor(options.cursor, this.provider);
     const jobId = options.jobId ?? fromCursor?.jobId ?? (await this.latestJobId(options.signal));
     if (jobId === undefined) throw new RunctlError({ code: 'NOT_FOUND', provider: this.provider, message: `No job has run in ${this.layout.root} yet.` });
@@ -180,7 +186,7 @@ export class AgentClient {
     }
     await this.#record(jobId, options.signal); // NOT_FOUND before the first event, not mid-stream
     const position: LogPosition = fromCursor ?? { jobId, stdout: 0, stderr: 0, ended: false };
-    yield* followJobLog(this.#source(jobId), { ...this.#follow, position, follow: options.follow ?? true, signal: options.signal });
+    yield* followJobLogBatches(this.#source(jobId), { ...this.#follow, position, follow: options.follow ?? true, signal: options.signal });
   }
 
   #source(jobId: string): JobLogSource {

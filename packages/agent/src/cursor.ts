@@ -12,9 +12,14 @@ export interface LogPosition {
 
 const PREFIX = 'a1';
 
+/** The constant start of every cursor of one job (hot path: one string per log line). */
+export function cursorPrefixOf(jobId: string): string {
+  return `${PREFIX}.${jobId}.`;
+}
+
 /** Cursors look like `a1.<jobId>.<stdoutOffset>.<stderrOffset>[.end]`; callers treat them as opaque. */
 export function encodeCursor(position: LogPosition): string {
-  return `${PREFIX}.${position.jobId}.${position.stdout}.${position.stderr}${position.ended ? '.end' : ''}`;
+  return `${cursorPrefixOf(position.jobId)}${position.stdout}.${position.stderr}${position.ended ? '.end' : ''}`;
 }
 
 /** Parses a cursor made by {@link encodeCursor}; anything else is an `INVALID_INPUT` on `options.cursor`. */

@@ -4,7 +4,7 @@ export { decodeCursor, encodeCursor, type LogPosition } from './cursor.ts';
 export { isJobId, newJobId } from './job-id.ts';
 export { parseStatusOutput, toTrainingStatus, type JobRecord } from './job-status.ts';
 export { workspaceLayout, type WorkspaceLayout } from './layout.ts';
-export { followJobLog, type FollowOptions, type JobLogSource } from './log-follower.ts';
+export { followJobLog, followJobLogBatches, type FollowOptions, type JobLogSource } from './log-follower.ts';
 export { quoteArg, quoteArgv } from './quote.ts';
 export { createLocalTransport } from './transport/local-transport.ts';
 export type { ExecOptions, ExecProcess, ExecResult, FileInfo, TransferOptions, TransferResult, Transport } from './transport/transport.ts';

@@ -2,6 +2,7 @@ import { rename, rm } from 'node:fs/promises';
 import {
   RunctlError,
   abortError,
+  flattenBatches,
   backoffDelay,
   DEFAULT_RETRY_POLICY,
   monitorOptionsSchema,
@@ -89,7 +90,7 @@ export function agentJobOperations(plane: AgentDataPlane): AgentJobOperations {
     },
 
     monitor(id: string, options: MonitorOptions = {}): AsyncIterable<LogEvent> {
-      return monitorWithReconnect(plane, id, options);
+      return flattenBatches(monitorWithReconnect(plane, id, options));
     },
 
     async download(id: string, remotePath: string, localPath: string, options: DownloadOptions = {}): Promise<DownloadResult> {
@@ -117,7 +118,8 @@ export function agentJobOperations(plane: AgentDataPlane): AgentJobOperations {
   };
 }
 
-async function* monitorWithReconnect(plane: AgentDataPlane, id: string, options: MonitorOptions): AsyncGenerator<LogEvent> {
+/** Follows a job in batches, reconnecting and resuming from the last cursor when the connection drops. */
+async function* monitorWithReconnect(plane: AgentDataPlane, id: string, options: MonitorOptions): AsyncGenerator<LogEvent[]> {
   const { provider } = plane;
   parseInput(resourceIdSchema, id, 'id', provider);
   const parsed = parseInput(monitorOptionsSchema, options, 'options', provider);
@@ -128,10 +130,11 @@ async function* monitorWithReconnect(plane: AgentDataPlane, id: string, options:
     try {
       const agent = await plane.agentFor(id, parsed.signal);
       jobId ??= cursor === undefined ? await agent.latestJobId(parsed.signal) : undefined;
-      for await (const event of agent.followLog({ jobId, cursor, follow: parsed.follow, signal: parsed.signal })) {
-        cursor = event.cursor;
+      for await (const batch of agent.followLogBatches({ jobId, cursor, follow: parsed.follow, signal: parsed.signal })) {
         failures = 0;
-        yield event;
+        const last = batch.at(-1);
+        if (last !== undefined) cursor = last.cursor;
+        yield batch;
       }
       return;
     } catch (error) {
@@ -140,7 +143,7 @@ async function* monitorWithReconnect(plane: AgentDataPlane, id: string, options:
       plane.invalidate?.(id);
       const lost = await plane.resourceLost?.(id, parsed.signal).catch(() => undefined);
       if (lost !== undefined) {
-        yield { type: 'exit', status: { jobId: jobId ?? 'unknown', state: 'unknown', reason: lost.reason, message: lost.message }, cursor: cursor ?? '' };
+        yield [{ type: 'exit', status: { jobId: jobId ?? 'unknown', state: 'unknown', reason: lost.reason, message: lost.message }, cursor: cursor ?? '' }];
         return;
       }
       if (++failures > (plane.maxReconnects ?? 8)) throw error;

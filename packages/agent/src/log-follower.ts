@@ -1,5 +1,5 @@
-import { LineSplitter, redactSecrets, sleep, throwIfAborted, type LogEvent, type SplitLine, type TrainingStatus } from '@runctl/core';
-import { encodeCursor, type LogPosition } from './cursor.ts';
+import { LineSplitter, flattenBatches, redactSecrets, sleep, throwIfAborted, type LineSink, type LogEvent, type LogLineEvent, type TrainingStatus } from '@runctl/core';
+import { cursorPrefixOf, encodeCursor, type LogPosition } from './cursor.ts';
 import { Timeline } from './timeline.ts';
 
 type StreamName = 'stdout' | 'stderr';
@@ -35,9 +35,15 @@ interface StreamState {
   name: StreamName;
   splitter: LineSplitter;
   readOffset: number;
-  /** Lines read but not yet emitted, from `head` on (an index, since shift() is O(n)). */
-  queue: SplitLine[];
+  /**
+   * Lines read but not yet emitted, from `head` on (an index, since shift() is
+   * O(n)). They are already the events to yield; `ends` holds each one's
+   * stream offset, and the cursor and timestamp are filled in on emission.
+   */
+  queue: LogLineEvent[];
+  ends: number[];
   head: number;
+  sink: LineSink;
   /** The last read returned less than asked: nothing more is readable right now. */
   atEnd: boolean;
   /** Finished job, fully read and flushed: nothing more will ever come. */
@@ -52,29 +58,51 @@ interface StreamState {
  * Lines of the two streams are merged by the supervisor's timeline, so a
  * finished job's log reads in the same order every time, from any cursor.
  */
-export async function* followJobLog(source: JobLogSource, options: FollowOptions): AsyncGenerator<LogEvent> {
+export function followJobLog(source: JobLogSource, options: FollowOptions): AsyncIterableIterator<LogEvent> {
+  return flattenBatches(followJobLogBatches(source, options));
+}
+
+/**
+ * {@link followJobLog} in batches: one array per read round. Layers inside
+ * runctl pass batches, so only the outermost iterator pays a promise per event.
+ */
+export async function* followJobLogBatches(source: JobLogSource, options: FollowOptions): AsyncGenerator<LogEvent[]> {
   const { position, signal } = options;
   if (position.ended) return;
-  const chunkBytes = options.chunkBytes ?? 1 << 20;
+  const chunkBytes = options.chunkBytes ?? 1 << 16;
   const minPoll = options.minPollMs ?? 25;
   const maxPoll = options.maxPollMs ?? 500;
   const partialFlushMs = options.partialFlushMs ?? 1_000;
   const livenessMs = options.livenessMs ?? 2_000;
   const consumed = { stdout: position.stdout, stderr: position.stderr };
   const timeline = new Timeline();
-  const streams: StreamState[] = (['stdout', 'stderr'] as const).map((name) => ({
-    name,
-    splitter: new LineSplitter({ startOffset: position[name], maxLineBytes: options.maxLineBytes ?? 65_536 }),
-    readOffset: position[name],
-    queue: [],
-    head: 0,
-    atEnd: false,
-    done: false,
-  }));
+  const streams: StreamState[] = (['stdout', 'stderr'] as const).map((name) => {
+    const stream: StreamState = {
+      name,
+      splitter: new LineSplitter({ startOffset: position[name], maxLineBytes: options.maxLineBytes ?? 65_536 }),
+      readOffset: position[name],
+      queue: [],
+      ends: [],
+      head: 0,
+      atEnd: false,
+      done: false,
+      sink: (text, end, progress, continued, bytes) => {
+        const event: LogLineEvent = { type: 'log', stream: name, line: redactSecrets(text), timestamp: UNSET, cursor: '' };
+        if (bytes !== undefined) event.bytes = bytes;
+        if (progress) event.progress = true;
+        if (continued) event.continued = true;
+        stream.queue.push(event);
+        stream.ends.push(end);
+      },
+    };
+    return stream;
+  });
+  const clock = new SharedClock();
   let finished = false;
   let delay = minPoll;
   let lastData = Date.now();
   let lastLiveness = Date.now();
+  const cursorPrefix = cursorPrefixOf(position.jobId);
 
   for (;;) {
     throwIfAborted(signal);
@@ -87,35 +115,41 @@ export async function* followJobLog(source: JobLogSource, options: FollowOptions
     for (const stream of streams) {
       if (pending(stream) > 0 || stream.done) continue;
       stream.queue = [];
+      stream.ends = [];
       stream.head = 0;
       const chunk = await source.read(stream.name, stream.readOffset, chunkBytes, signal);
       stream.readOffset += chunk.length;
       stream.atEnd = chunk.length < chunkBytes;
       if (chunk.length > 0) {
         readAny = true;
-        stream.queue = stream.splitter.push(chunk);
+        stream.splitter.pushInto(chunk, stream.sink);
       }
       if (finished && stream.atEnd) {
-        for (const line of stream.splitter.flush({ final: true })) stream.queue.push(line);
+        stream.splitter.flushInto(stream.sink, { final: true });
         stream.done = true;
       }
     }
 
-    let emitted = 0;
+    const batch: LogEvent[] = [];
     for (;;) {
       const next = pickNext(streams, timeline);
       if (next === undefined) break;
-      const line = next.queue[next.head++] as SplitLine;
-      consumed[next.name] = line.end;
-      emitted++;
-      yield toLogEvent(next.name, line, timeline, position.jobId, consumed);
+      const event = next.queue[next.head] as LogLineEvent;
+      const end = next.ends[next.head] as number;
+      next.head++;
+      consumed[next.name] = end;
+      event.timestamp = clock.at(timeline.timeOf(next.name, end));
+      event.cursor = `${cursorPrefix}${consumed.stdout}.${consumed.stderr}`;
+      batch.push(event);
     }
-
+    const emitted = batch.length;
     if (streams.every((stream) => stream.done && pending(stream) === 0)) {
       const { status } = await source.status(signal);
-      yield { type: 'exit', status, cursor: encodeCursor({ jobId: position.jobId, ...consumed, ended: true }) };
+      batch.push({ type: 'exit', status, cursor: encodeCursor({ jobId: position.jobId, ...consumed, ended: true }) });
+      yield batch;
       return;
     }
+    if (emitted > 0) yield batch;
     if (readAny || emitted > 0) {
       lastData = Date.now();
       delay = minPoll;
@@ -126,7 +160,7 @@ export async function* followJobLog(source: JobLogSource, options: FollowOptions
     const idle = Date.now() - lastData;
     if (idle >= partialFlushMs) {
       for (const stream of streams) {
-        if (stream.splitter.pendingBytes > 0) for (const line of stream.splitter.flush({ final: false })) stream.queue.push(line);
+        if (stream.splitter.pendingBytes > 0) stream.splitter.flushInto(stream.sink, { final: false });
       }
       if (streams.some((stream) => pending(stream) > 0)) continue;
     }
@@ -134,7 +168,7 @@ export async function* followJobLog(source: JobLogSource, options: FollowOptions
       lastLiveness = Date.now();
       const { status, alive } = await source.status(signal);
       if (alive === false) {
-        yield { type: 'exit', status, cursor: encodeCursor({ jobId: position.jobId, ...consumed, ended: true }) };
+        yield [{ type: 'exit', status, cursor: encodeCursor({ jobId: position.jobId, ...consumed, ended: true }) }];
         return;
       }
     }
@@ -146,11 +180,11 @@ export async function* followJobLog(source: JobLogSource, options: FollowOptions
 /** The stream whose head line comes first, or `undefined` when more must be read to know. */
 function pickNext(streams: StreamState[], timeline: Timeline): StreamState | undefined {
   const [stdout, stderr] = streams as [StreamState, StreamState];
-  const out = stdout.queue[stdout.head];
-  const err = stderr.queue[stderr.head];
+  const out = stdout.ends[stdout.head];
+  const err = stderr.ends[stderr.head];
   if (out !== undefined && err !== undefined) {
-    const outTime = timeline.timeOf('stdout', out.end) ?? Number.POSITIVE_INFINITY;
-    const errTime = timeline.timeOf('stderr', err.end) ?? Number.POSITIVE_INFINITY;
+    const outTime = timeline.timeOf('stdout', out) ?? Number.POSITIVE_INFINITY;
+    const errTime = timeline.timeOf('stderr', err) ?? Number.POSITIVE_INFINITY;
     return errTime < outTime ? stderr : stdout;
   }
   if (out !== undefined) return stderr.atEnd || stderr.done ? stdout : undefined;
@@ -162,16 +196,23 @@ function pending(stream: StreamState): number {
   return stream.queue.length - stream.head;
 }
 
-function toLogEvent(stream: StreamName, line: SplitLine, timeline: Timeline, jobId: string, consumed: { stdout: number; stderr: number }): LogEvent {
-  const event: LogEvent = {
-    type: 'log',
-    stream,
-    line: redactSecrets(line.text),
-    timestamp: new Date(timeline.timeOf(stream, line.end) ?? Date.now()),
-    cursor: encodeCursor({ jobId, stdout: consumed.stdout, stderr: consumed.stderr, ended: false }),
-  };
-  if (line.bytes !== undefined) event.bytes = line.bytes;
-  if (line.progress) event.progress = true;
-  if (line.continued) event.continued = true;
-  return event;
+/**
+ * Dates for log events. Consecutive lines mostly share a timestamp (the
+ * timeline has one-second samples), so they share one Date instance: one
+ * allocation per second instead of per line. Treat event timestamps as read-only.
+ */
+class SharedClock {
+  #ms = Number.NaN;
+  #date = new Date(0);
+
+  at(ms: number | undefined): Date {
+    const time = ms ?? Date.now();
+    if (time !== this.#ms) {
+      this.#ms = time;
+      this.#date = new Date(time);
+    }
+    return this.#date;
+  }
 }
+
+const UNSET = new Date(0);

@@ -45,7 +45,8 @@ export {
 } from './schemas/provider-inputs.ts';
 
 // Log utilities
-export { LineSplitter, type LineSplitterOptions, type SplitLine } from './logs/line-splitter.ts';
+export { LineSplitter, type LineSink, type LineSplitterOptions, type SplitLine } from './logs/line-splitter.ts';
+export { flattenBatches } from './logs/flatten-batches.ts';
 export { parseMetrics, type Metrics } from './logs/parse-metrics.ts';
 
 // Shared machinery

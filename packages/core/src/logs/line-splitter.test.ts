@@ -117,3 +117,31 @@ describe('LineSplitter', () => {
     );
   });
 });
+
+describe('LineSplitter ASCII fast path', () => {
+  it('agrees with the general path on long lines, pending tails and mixed chunks (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom('\n', 'a', 'bc', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'), fc.constantFrom('\r', 'é')), { maxLength: 80 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.integer({ min: 4, max: 24 }),
+        (parts, cuts, maxLineBytes) => {
+          const bytes = Buffer.from(parts.join(''));
+          const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
+          const chunks: Buffer[] = [];
+          let start = 0;
+          for (const point of points) {
+            chunks.push(bytes.subarray(start, point));
+            start = point;
+          }
+          chunks.push(bytes.subarray(start));
+          // One byte at a time never takes the fast path; whole chunks usually do.
+          const slow = splitAll([...bytes].map((byte) => Buffer.from([byte])), { maxLineBytes });
+          const fast = splitAll(chunks, { maxLineBytes });
+          expect(fast.map((line) => [line.text, line.end, line.progress, line.continued])).toEqual(slow.map((line) => [line.text, line.end, line.progress, line.continued]));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { Buffer, isUtf8 } from 'node:buffer';
+import { Buffer, isAscii, isUtf8 } from 'node:buffer';
 
 /** One line cut out of a byte stream by {@link LineSplitter}. */
 export interface SplitLine {
@@ -14,6 +14,9 @@ export interface SplitLine {
   continued: boolean;
 }
 
+/** Receives lines from {@link LineSplitter.pushInto}, without an object per line. */
+export type LineSink = (text: string, end: number, progress: boolean, continued: boolean, bytes: Uint8Array | undefined) => void;
+
 /** Options of {@link LineSplitter}. */
 export interface LineSplitterOptions {
   /** Lines longer than this many bytes are cut into continued pieces (default 64 KiB). */
@@ -22,6 +25,7 @@ export interface LineSplitterOptions {
   startOffset?: number;
 }
 
+const EMPTY = Buffer.alloc(0);
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -66,8 +70,14 @@ export class LineSplitter {
 
   /** Feeds bytes; returns every line they complete. */
   push(chunk: Uint8Array): SplitLine[] {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const lines: SplitLine[] = [];
+    this.pushInto(chunk, collectInto(lines));
+    return lines;
+  }
+
+  /** Like {@link LineSplitter.push}, but hands each line to `sink` (for hot paths). */
+  pushInto(chunk: Uint8Array, sink: LineSink): void {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const chunkStart = this.#offset;
     this.#offset += buffer.length;
     let position = 0;
@@ -75,39 +85,70 @@ export class LineSplitter {
       this.#pendingCr = false;
       if (buffer.length > 0 && buffer[0] === LF) {
         position = 1;
-        this.#emit(lines, Buffer.alloc(0), chunkStart + 1, 2, false, false, false);
+        this.#emit(sink, EMPTY, 0, 0, chunkStart + 1, 2, false, false, false);
       } else {
-        this.#emit(lines, Buffer.alloc(0), chunkStart, 1, true, false, false);
+        this.#emit(sink, EMPTY, 0, 0, chunkStart, 1, true, false, false);
       }
     }
-    const chunkIsUtf8 = isUtf8(buffer);
+    const chunkIsAscii = isAscii(buffer);
+    const chunkIsUtf8 = chunkIsAscii || isUtf8(buffer);
     let nextLf = buffer.indexOf(LF, position);
     let nextCr = buffer.indexOf(CR, position);
+    // The ASCII fast path gives up (for the rest of the chunk) at a line over the cap.
+    let fast = chunkIsAscii && nextCr === -1;
     while (position < buffer.length) {
+      if (fast && this.#pendingBytes === 0) {
+        position = this.#pushAscii(sink, buffer, position, chunkStart);
+        if (position === buffer.length) break;
+        fast = false;
+        nextLf = buffer.indexOf(LF, position);
+      }
       if (nextLf !== -1 && nextLf < position) nextLf = buffer.indexOf(LF, position);
       if (nextCr !== -1 && nextCr < position) nextCr = buffer.indexOf(CR, position);
       const cut = nextLf === -1 ? nextCr : nextCr === -1 ? nextLf : Math.min(nextLf, nextCr);
       if (cut === -1) {
-        this.#hold(lines, buffer.subarray(position), chunkStart + position);
+        this.#hold(sink, buffer.subarray(position), chunkStart + position);
         break;
       }
-      const body = buffer.subarray(position, cut);
+      const bodyStart = position;
       if (buffer[cut] === LF) {
         position = cut + 1;
-        this.#emit(lines, body, chunkStart + position, 1, false, false, chunkIsUtf8);
+        this.#emit(sink, buffer, bodyStart, cut, chunkStart + position, 1, false, false, chunkIsUtf8);
       } else if (cut + 1 === buffer.length) {
-        this.#hold(lines, body, chunkStart + position);
+        this.#hold(sink, buffer.subarray(bodyStart, cut), chunkStart + bodyStart);
         this.#pendingCr = true;
         position = buffer.length;
       } else if (buffer[cut + 1] === LF) {
         position = cut + 2;
-        this.#emit(lines, body, chunkStart + position, 2, false, false, chunkIsUtf8);
+        this.#emit(sink, buffer, bodyStart, cut, chunkStart + position, 2, false, false, chunkIsUtf8);
       } else {
         position = cut + 1;
-        this.#emit(lines, body, chunkStart + position, 1, true, false, chunkIsUtf8);
+        this.#emit(sink, buffer, bodyStart, cut, chunkStart + position, 1, true, false, chunkIsUtf8);
       }
     }
-    return lines;
+  }
+
+  /**
+   * The common case, written for speed: ASCII text with `\n` endings only.
+   * Decodes once and cuts in JavaScript, with no native call per line.
+   * Returns where it stopped: the end, or the start of a line too long for it.
+   */
+  #pushAscii(sink: LineSink, buffer: Buffer, from: number, chunkStart: number): number {
+    const text = buffer.toString('latin1', from);
+    const base = chunkStart + from;
+    let position = 0;
+    for (;;) {
+      const newline = text.indexOf('\n', position);
+      if (newline === -1) {
+        if (text.length - position > this.maxLineBytes) return from + position;
+        this.#hold(sink, buffer.subarray(from + position), base + position);
+        return buffer.length;
+      }
+      if (newline - position > this.maxLineBytes) return from + position;
+      sink(text.slice(position, newline), base + newline + 1, false, false, undefined);
+      position = newline + 1;
+      if (position === text.length) return buffer.length;
+    }
   }
 
   /**
@@ -117,19 +158,24 @@ export class LineSplitter {
    */
   flush(options: { final?: boolean } = {}): SplitLine[] {
     const lines: SplitLine[] = [];
-    const final = options.final ?? true;
-    if (this.#pendingBytes === 0 && !this.#pendingCr) return lines;
-    if (this.#pendingCr) {
-      this.#pendingCr = false;
-      this.#emit(lines, Buffer.alloc(0), this.#offset, 1, true, false, false);
-    } else {
-      this.#emit(lines, Buffer.alloc(0), this.#offset, 0, false, !final, false);
-    }
+    this.flushInto(collectInto(lines), options);
     return lines;
   }
 
+  /** Like {@link LineSplitter.flush}, but hands each line to `sink`. */
+  flushInto(sink: LineSink, options: { final?: boolean } = {}): void {
+    const final = options.final ?? true;
+    if (this.#pendingBytes === 0 && !this.#pendingCr) return;
+    if (this.#pendingCr) {
+      this.#pendingCr = false;
+      this.#emit(sink, EMPTY, 0, 0, this.#offset, 1, true, false, false);
+    } else {
+      this.#emit(sink, EMPTY, 0, 0, this.#offset, 0, false, !final, false);
+    }
+  }
+
   /** Keeps an unterminated tail, cutting it if it grows past the cap. */
-  #hold(lines: SplitLine[], tail: Buffer, tailStart: number): void {
+  #hold(sink: LineSink, tail: Buffer, tailStart: number): void {
     this.#pending.push(tail);
     this.#pendingBytes += tail.length;
     while (this.#pendingBytes > this.maxLineBytes) {
@@ -139,31 +185,46 @@ export class LineSplitter {
       const rest = joined.subarray(cut);
       this.#pending = [rest];
       this.#pendingBytes = rest.length;
-      lines.push(toLine(head, tailStart + tail.length - rest.length, false, true, false));
+      toLine(sink, head, 0, head.length, tailStart + tail.length - rest.length, false, true, false);
     }
   }
 
   /**
-   * Emits pending bytes plus `body` as one line ending at `end` (which counts
-   * `terminator` bytes of line ending), cut into pieces when over the cap.
+   * Emits pending bytes plus `source[start, end)` as one line ending at stream
+   * offset `lineEnd` (which counts `terminator` bytes), cut into pieces when
+   * over the cap. The common case decodes straight from the chunk, allocating
+   * nothing but the string.
    */
-  #emit(lines: SplitLine[], body: Buffer, end: number, terminator: number, progress: boolean, continued: boolean, knownUtf8: boolean): void {
-    let whole = body;
+  #emit(
+    sink: LineSink,
+    source: Buffer,
+    start: number,
+    end: number,
+    lineEnd: number,
+    terminator: number,
+    progress: boolean,
+    continued: boolean,
+    knownUtf8: boolean,
+  ): void {
+    let whole = source;
+    let from = start;
+    let to = end;
     let utf8 = knownUtf8;
     if (this.#pendingBytes > 0) {
-      whole = Buffer.concat([...this.#pending, body], this.#pendingBytes + body.length);
+      whole = Buffer.concat([...this.#pending, source.subarray(start, end)], this.#pendingBytes + end - start);
+      from = 0;
+      to = whole.length;
       this.#pending = [];
       this.#pendingBytes = 0;
       utf8 = false;
     }
-    const textEnd = end - terminator;
-    let start = 0;
-    while (whole.length - start > this.maxLineBytes) {
-      const cut = start + utf8Boundary(whole.subarray(start), this.maxLineBytes);
-      lines.push(toLine(whole.subarray(start, cut), textEnd - (whole.length - cut), false, true, utf8));
-      start = cut;
+    const textEnd = lineEnd - terminator;
+    while (to - from > this.maxLineBytes) {
+      const cut = from + utf8Boundary(whole.subarray(from, to), this.maxLineBytes);
+      toLine(sink, whole, from, cut, textEnd - (to - cut), false, true, utf8);
+      from = cut;
     }
-    lines.push(toLine(whole.subarray(start), end, progress, continued, utf8));
+    toLine(sink, whole, from, to, lineEnd, progress, continued, utf8);
   }
 }
 
@@ -174,8 +235,15 @@ function utf8Boundary(buffer: Buffer, limit: number): number {
   return cut === 0 ? Math.min(limit, buffer.length) : cut;
 }
 
-function toLine(bytes: Buffer, end: number, progress: boolean, continued: boolean, knownUtf8: boolean): SplitLine {
-  const line: SplitLine = { text: bytes.toString('utf8'), end, progress, continued };
-  if (!knownUtf8 && !isUtf8(bytes)) line.bytes = Uint8Array.prototype.slice.call(bytes);
-  return line;
+function toLine(sink: LineSink, source: Buffer, start: number, end: number, lineEnd: number, progress: boolean, continued: boolean, knownUtf8: boolean): void {
+  const bytes = !knownUtf8 && !isUtf8(source.subarray(start, end)) ? Uint8Array.prototype.slice.call(source, start, end) : undefined;
+  sink(source.toString('utf8', start, end), lineEnd, progress, continued, bytes);
+}
+
+function collectInto(lines: SplitLine[]): LineSink {
+  return (text, end, progress, continued, bytes) => {
+    const line: SplitLine = { text, end, progress, continued };
+    if (bytes !== undefined) line.bytes = bytes;
+    lines.push(line);
+  };
 }
