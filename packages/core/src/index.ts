@@ -19,6 +19,9 @@ export type {
 } from './provider/training-provider.ts';
 export { accruedCost, type CostEstimate, type PriceSource } from './provider/cost-estimate.ts';
 
+// GPU catalog
+export { findGpu, GPU_CATALOG, type GpuModel, type GpuOffer } from './gpu/gpu-catalog.ts';
+
 // Errors
 export { RunctlError, type RunctlErrorCode, type RunctlErrorOptions } from './errors/runctl-error.ts';
 export { InvalidInputError } from './errors/invalid-input-error.ts';
