@@ -65,8 +65,8 @@ cmd_start() {
   tries=0
   while [ ! -s "$jobdir/pid" ] && [ ! -e "$jobdir/exit_code" ]; do
     tries=$((tries + 1))
-    [ "$tries" -le 500 ] || die "job did not start within 10s: $jobdir" 4
-    sleep 0.02 2>/dev/null || sleep 1
+    [ "$tries" -le 2000 ] || die "job did not start within 10s: $jobdir" 4
+    sleep 0.005 2>/dev/null || sleep 1
   done
   cat "$jobdir/pid" 2>/dev/null || :
 }
@@ -76,10 +76,8 @@ cmd_supervise() {
   trap '' HUP
   cd "$jobdir" || exit 2
   put supervisor_pid "$$"
-  put boot_id "$(boot_id)"
   : >> stdout
   : >> stderr
-  put started_at "$(now)"
   if has_setsid; then
     setsid sh "$0" exec-job "$jobdir" >> stdout 2>> stderr < /dev/null &
   else
@@ -87,6 +85,9 @@ cmd_supervise() {
   fi
   pid=$!
   put pid "$pid"
+  # Bookkeeping after the job is off: it costs forks the job need not wait for.
+  put started_at "$(now)"
+  put boot_id "$(boot_id)"
 
   watchdog=
   if [ "$max_runtime" -gt 0 ] 2>/dev/null; then
@@ -198,7 +199,9 @@ cmd_status() {
     printf 'stdout_size=%s\nstderr_size=%s\n' "$(size_of "$jobdir/stdout")" "$(size_of "$jobdir/stderr")"
     if [ ! -f "$jobdir/exit_code" ] && [ -f "$jobdir/supervisor_pid" ]; then
       alive=0
-      if [ "$(cat "$jobdir/boot_id" 2>/dev/null)" = "$current_boot" ] && kill -0 "$(cat "$jobdir/supervisor_pid")" 2>/dev/null; then
+      # boot_id is written just after the job starts; until then, trust the pid.
+      recorded_boot=$(cat "$jobdir/boot_id" 2>/dev/null) || recorded_boot=$current_boot
+      if [ "$recorded_boot" = "$current_boot" ] && kill -0 "$(cat "$jobdir/supervisor_pid")" 2>/dev/null; then
         alive=1
       fi
       printf 'alive=%s\n' "$alive"

@@ -184,7 +184,11 @@ export class AgentClient {
     if (fromCursor !== undefined && fromCursor.jobId !== jobId) {
       throw new RunctlError({ code: 'INVALID_INPUT', provider: this.provider, message: `Invalid options.cursor: it belongs to job ${fromCursor.jobId}, not ${jobId}.` });
     }
-    await this.#record(jobId, options.signal); // NOT_FOUND before the first event, not mid-stream
+    // NOT_FOUND before the first event, not mid-stream; a stat costs no process.
+    this.#checkJobId(jobId);
+    if ((await this.transport.stat(this.layout.jobDir(jobId), options.signal ? { signal: options.signal } : {}))?.type !== 'directory') {
+      throw new RunctlError({ code: 'NOT_FOUND', provider: this.provider, message: `No job ${jobId} in ${this.layout.root}.` });
+    }
     const position: LogPosition = fromCursor ?? { jobId, stdout: 0, stderr: 0, ended: false };
     yield* followJobLogBatches(this.#source(jobId), { ...this.#follow, position, follow: options.follow ?? true, signal: options.signal });
   }

@@ -21,7 +21,7 @@ export interface FollowOptions {
   signal?: AbortSignal | undefined;
   /** Bytes read per stream per round (default 1 MiB). */
   chunkBytes?: number;
-  /** First and longest wait between polls when idle (default 25 ms and 500 ms). */
+  /** First and longest wait between polls when idle (default 10 ms and 500 ms). */
   minPollMs?: number;
   maxPollMs?: number;
   /** Show a line still being written once it has been idle this long (default 1 000 ms). */
@@ -70,7 +70,7 @@ export async function* followJobLogBatches(source: JobLogSource, options: Follow
   const { position, signal } = options;
   if (position.ended) return;
   const chunkBytes = options.chunkBytes ?? 1 << 16;
-  const minPoll = options.minPollMs ?? 25;
+  const minPoll = options.minPollMs ?? 10;
   const maxPoll = options.maxPollMs ?? 500;
   const partialFlushMs = options.partialFlushMs ?? 1_000;
   const livenessMs = options.livenessMs ?? 2_000;

@@ -31,5 +31,12 @@ export interface LogExitEvent {
   cursor: string;
 }
 
-/** What `monitor` yields. */
+/**
+ * What `monitor` yields.
+ *
+ * Within one stream, events arrive in exact order, and resuming from a cursor
+ * yields exactly the events after it. stdout and stderr are separate pipes,
+ * so how their lines interleave is only as precise as the provider's clock
+ * (one second for the job agent).
+ */
 export type LogEvent = LogLineEvent | LogExitEvent;
