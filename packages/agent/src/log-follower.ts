@@ -2,7 +2,8 @@ import { LineSplitter, flattenBatches, redactSecrets, sleep, throwIfAborted, typ
 import { cursorPrefixOf, encodeCursor, type LogPosition } from './cursor.ts';
 import { Timeline } from './timeline.ts';
 
-type StreamName = 'stdout' | 'stderr';
+/** One of a job's two output files. */
+export type StreamName = 'stdout' | 'stderr';
 
 /** How the follower reaches one job's files; the agent client implements it over a transport. */
 export interface JobLogSource {
