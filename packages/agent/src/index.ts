@@ -11,5 +11,3 @@ export type { ExecOptions, ExecProcess, ExecResult, FileInfo, TransferOptions, T
 export { agentJobOperations, type AgentDataPlane, type AgentJobOperations } from './job-operations.ts';
 export { planJob, workspacePath, type JobPlan, type JobPlanHooks, type PlannedUpload } from './prepare-job.ts';
 export { selectWorkdirFiles, type WorkdirSelection } from './workdir-files.ts';
-export { createSshTransport } from './transport/ssh/ssh-transport.ts';
-export type { HostKeyPolicy, SshTransportOptions } from './transport/ssh/ssh-transport-options.ts';
