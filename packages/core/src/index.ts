@@ -22,6 +22,10 @@ export { accruedCost, type CostEstimate, type PriceSource } from './provider/cos
 // GPU catalog
 export { findGpu, GPU_CATALOG, type GpuModel, type GpuOffer } from './gpu/gpu-catalog.ts';
 
+// Fleet helpers
+export { compareCosts, type CostComparison, type CostQuery, type CostRow } from './fleet/compare-costs.ts';
+export { sweepOrphans, type SweepCandidate, type SweepOptions, type SweepResult } from './fleet/sweep.ts';
+
 // Errors
 export { RunctlError, type RunctlErrorCode, type RunctlErrorOptions } from './errors/runctl-error.ts';
 export { InvalidInputError } from './errors/invalid-input-error.ts';
