@@ -26,6 +26,9 @@ export { findGpu, GPU_CATALOG, type GpuModel, type GpuOffer } from './gpu/gpu-ca
 export { compareCosts, type CostComparison, type CostQuery, type CostRow } from './fleet/compare-costs.ts';
 export { sweepOrphans, type SweepCandidate, type SweepOptions, type SweepResult } from './fleet/sweep.ts';
 
+// Rate limits
+export { parseRateLimit, parseRetryAfter, RateBudget, rateBudgetFor, type RateBudgetOptions, type RequestPriority } from './rate/rate-budget.ts';
+
 // Errors
 export { RunctlError, type RunctlErrorCode, type RunctlErrorOptions } from './errors/runctl-error.ts';
 export { InvalidInputError } from './errors/invalid-input-error.ts';
