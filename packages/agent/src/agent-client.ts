@@ -15,7 +15,7 @@ import { isJobId, newJobId } from './job-id.ts';
 import { parseStatusOutput, toTrainingStatus, type JobRecord } from './job-status.ts';
 import { workspaceLayout, type WorkspaceLayout } from './layout.ts';
 import { followJobLogBatches, type FollowOptions, type JobLogSource } from './log-follower.ts';
-import type { Transport } from './transport/transport.ts';
+import type { FileReader, Transport } from './transport/transport.ts';
 
 /** A job as the agent runs it: an argv and its environment, nothing provider-specific. */
 export interface AgentJobSpec {
@@ -195,12 +195,32 @@ export class AgentClient {
 
   #source(jobId: string): JobLogSource {
     const jobDir = this.layout.jobDir(jobId);
+    const readers = new Map<string, FileReader>();
+    const read = async (name: string, offset: number, length: number, signal?: AbortSignal): Promise<Buffer> => {
+      if (this.transport.openReader === undefined) return this.#read(`${jobDir}/${name}`, offset, length, signal);
+      let reader = readers.get(name);
+      if (reader === undefined) {
+        try {
+          reader = await this.transport.openReader(`${jobDir}/${name}`, signal ? { signal } : {});
+        } catch (error) {
+          // Not there yet (the job is starting): empty for now, try again next round.
+          if (RunctlError.hasCode(error, 'NOT_FOUND')) return Buffer.alloc(0);
+          throw error;
+        }
+        readers.set(name, reader);
+      }
+      return reader.read(offset, length, signal);
+    };
     return {
-      read: (stream, offset, length, signal) => this.#read(`${jobDir}/${stream}`, offset, length, signal),
+      read,
       isFinished: async (signal) => (await this.transport.stat(`${jobDir}/exit_code`, signal ? { signal } : {})) !== undefined,
       status: async (signal) => {
         const record = await this.#record(jobId, signal);
         return { status: toTrainingStatus(jobId, record), ...(record.alive === undefined ? {} : { alive: record.alive }) };
+      },
+      close: async () => {
+        await Promise.allSettled([...readers.values()].map((reader) => reader.close()));
+        readers.clear();
       },
     };
   }

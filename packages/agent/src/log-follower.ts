@@ -13,6 +13,8 @@ export interface JobLogSource {
   isFinished(signal?: AbortSignal): Promise<boolean>;
   /** Full status; `alive: false` means the supervisor died without an exit code. */
   status(signal?: AbortSignal): Promise<{ status: TrainingStatus; alive?: boolean }>;
+  /** Releases open files; called when following ends, however it ends. */
+  close?(): Promise<void>;
 }
 
 /** Tuning of {@link followJobLog}. */
@@ -70,7 +72,7 @@ export function followJobLog(source: JobLogSource, options: FollowOptions): Asyn
 export async function* followJobLogBatches(source: JobLogSource, options: FollowOptions): AsyncGenerator<LogEvent[]> {
   const { position, signal } = options;
   if (position.ended) return;
-  const chunkBytes = options.chunkBytes ?? 1 << 16;
+  const chunkBytes = options.chunkBytes ?? 1 << 13;
   const minPoll = options.minPollMs ?? 10;
   const maxPoll = options.maxPollMs ?? 500;
   const partialFlushMs = options.partialFlushMs ?? 1_000;
@@ -98,83 +100,97 @@ export async function* followJobLogBatches(source: JobLogSource, options: Follow
     };
     return stream;
   });
-  const clock = new SharedClock();
   let finished = false;
   let delay = minPoll;
   let lastData = Date.now();
   let lastLiveness = Date.now();
+  let lastTimeline = Number.NEGATIVE_INFINITY;
   const cursorPrefix = cursorPrefixOf(position.jobId);
+  const clock = new SharedClock();
+  const readTimeline = async (): Promise<void> => {
+    timeline.append(await source.read('timeline', timeline.bytesRead, 1 << 14, signal));
+    lastTimeline = Date.now();
+  };
 
-  for (;;) {
-    throwIfAborted(signal);
-    // Check for the exit code before reading, so "finished and read to the end" means complete.
-    finished ||= await source.isFinished(signal);
-    const timelineChunk = await source.read('timeline', timeline.bytesRead, 1 << 20, signal);
-    timeline.append(timelineChunk);
-
-    let readAny = false;
-    for (const stream of streams) {
-      if (pending(stream) > 0 || stream.done) continue;
-      stream.queue = [];
-      stream.ends = [];
-      stream.head = 0;
-      const chunk = await source.read(stream.name, stream.readOffset, chunkBytes, signal);
-      stream.readOffset += chunk.length;
-      stream.atEnd = chunk.length < chunkBytes;
-      if (chunk.length > 0) {
-        readAny = true;
-        stream.splitter.pushInto(chunk, stream.sink);
-      }
-      if (finished && stream.atEnd) {
-        stream.splitter.flushInto(stream.sink, { final: true });
-        stream.done = true;
-      }
-    }
-
-    const batch: LogEvent[] = [];
+  try {
     for (;;) {
-      const next = pickNext(streams, timeline);
-      if (next === undefined) break;
-      const event = next.queue[next.head] as LogLineEvent;
-      const end = next.ends[next.head] as number;
-      next.head++;
-      consumed[next.name] = end;
-      event.timestamp = clock.at(timeline.timeOf(next.name, end));
-      event.cursor = `${cursorPrefix}${consumed.stdout}.${consumed.stderr}`;
-      batch.push(event);
-    }
-    const emitted = batch.length;
-    if (streams.every((stream) => stream.done && pending(stream) === 0)) {
-      const { status } = await source.status(signal);
-      batch.push({ type: 'exit', status, cursor: encodeCursor({ jobId: position.jobId, ...consumed, ended: true }) });
-      yield batch;
-      return;
-    }
-    if (emitted > 0) yield batch;
-    if (readAny || emitted > 0) {
-      lastData = Date.now();
-      delay = minPoll;
-      continue;
-    }
-    if (!options.follow) return;
+      throwIfAborted(signal);
+      // The timeline changes once a second; reading it more often buys nothing.
+      if (Date.now() - lastTimeline >= TIMELINE_REFRESH_MS) await readTimeline();
 
-    const idle = Date.now() - lastData;
-    if (idle >= partialFlushMs) {
+      let readAny = false;
       for (const stream of streams) {
-        if (stream.splitter.pendingBytes > 0) stream.splitter.flushInto(stream.sink, { final: false });
+        if (pending(stream) > 0 || stream.done) continue;
+        stream.queue = [];
+        stream.ends = [];
+        stream.head = 0;
+        const chunk = await source.read(stream.name, stream.readOffset, chunkBytes, signal);
+        stream.readOffset += chunk.length;
+        stream.atEnd = chunk.length < chunkBytes;
+        if (chunk.length > 0) {
+          readAny = true;
+          stream.splitter.pushInto(chunk, stream.sink);
+        }
+        if (finished && stream.atEnd) {
+          stream.splitter.flushInto(stream.sink, { final: true });
+          stream.done = true;
+        }
       }
-      if (streams.some((stream) => pending(stream) > 0)) continue;
-    }
-    if (!finished && Date.now() - lastLiveness >= livenessMs) {
-      lastLiveness = Date.now();
-      const { status, alive } = await source.status(signal);
-      if (alive === false) {
-        yield [{ type: 'exit', status, cursor: encodeCursor({ jobId: position.jobId, ...consumed, ended: true }) }];
+
+      const batch: LogEvent[] = [];
+      for (;;) {
+        const next = pickNext(streams, timeline);
+        if (next === undefined) break;
+        const event = next.queue[next.head] as LogLineEvent;
+        const end = next.ends[next.head] as number;
+        next.head++;
+        consumed[next.name] = end;
+        event.timestamp = clock.at(timeline.timeOf(next.name, end));
+        event.cursor = `${cursorPrefix}${consumed.stdout}.${consumed.stderr}`;
+        batch.push(event);
+      }
+      if (streams.every((stream) => stream.done && pending(stream) === 0)) {
+        const { status } = await source.status(signal);
+        batch.push({ type: 'exit', status, cursor: encodeCursor({ jobId: position.jobId, ...consumed, ended: true }) });
+        yield batch;
         return;
       }
+      if (batch.length > 0) yield batch;
+      if (readAny || batch.length > 0) {
+        lastData = Date.now();
+        delay = minPoll;
+        continue;
+      }
+
+      // Nothing new. Only now ask whether the job has ended: the exit code is
+      // written after the last output, so the next round reads everything left.
+      if (!finished && (await source.isFinished(signal))) {
+        finished = true;
+        await readTimeline();
+        continue;
+      }
+      if (!options.follow) return;
+
+      const idle = Date.now() - lastData;
+      if (idle >= partialFlushMs) {
+        for (const stream of streams) {
+          if (stream.splitter.pendingBytes > 0) stream.splitter.flushInto(stream.sink, { final: false });
+        }
+        if (streams.some((stream) => pending(stream) > 0)) continue;
+      }
+      if (!finished && Date.now() - lastLiveness >= livenessMs) {
+        lastLiveness = Date.now();
+        const { status, alive } = await source.status(signal);
+        if (alive === false) {
+          yield [{ type: 'exit', status, cursor: encodeCursor({ jobId: position.jobId, ...consumed, ended: true }) }];
+          return;
+        }
+      }
+      await sleep(delay, signal);
+      delay = Math.min(maxPoll, delay * 2);
     }
-    await sleep(delay, signal);
-    delay = Math.min(maxPoll, delay * 2);
+  } finally {
+    await source.close?.();
   }
 }
 
@@ -217,3 +233,4 @@ class SharedClock {
 }
 
 const UNSET = new Date(0);
+const TIMELINE_REFRESH_MS = 500;

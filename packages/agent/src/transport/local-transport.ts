@@ -6,6 +6,8 @@ import { RunctlError, abortError, throwIfAborted } from '@runctl/core';
 import { collectProcess } from './collect-process.ts';
 import type { ExecOptions, ExecProcess, ExecResult, FileInfo, TransferOptions, TransferResult, Transport } from './transport.ts';
 
+const EMPTY = Buffer.alloc(0);
+
 /**
  * The transport for this machine: child processes and the local file system.
  * Commands get argv arrays straight through `spawn`, with no shell in between.
@@ -42,6 +44,24 @@ export function createLocalTransport(): Transport {
       } finally {
         await handle.close();
       }
+    },
+
+    async openReader(path, options = {}) {
+      throwIfAborted(options.signal);
+      const handle = await open(path, 'r').catch((error: unknown) => {
+        if (isMissing(error)) throw new RunctlError({ code: 'NOT_FOUND', message: `Nothing at ${path}.` });
+        throw error;
+      });
+      // One scratch buffer per reader: following a log allocates nothing per read.
+      let scratch = Buffer.alloc(0);
+      return {
+        async read(offset, length) {
+          if (scratch.length < length) scratch = Buffer.allocUnsafe(length);
+          const { bytesRead } = await handle.read(scratch, 0, length, offset);
+          return bytesRead === 0 ? EMPTY : scratch.subarray(0, bytesRead);
+        },
+        close: () => handle.close(),
+      };
     },
 
     async stat(path, options = {}) {

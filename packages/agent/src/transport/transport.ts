@@ -33,6 +33,16 @@ export interface FileInfo {
   mtimeMs: number;
 }
 
+/** An open file for repeated reads at offsets (log following reads the same files many times). */
+export interface FileReader {
+  /**
+   * Up to `length` bytes from `offset`; fewer at the end, empty past it. The
+   * returned buffer may be reused by the next read, so consume it first.
+   */
+  read(offset: number, length: number, signal?: AbortSignal): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
 /** Options of {@link Transport.upload} and {@link Transport.download}. */
 export interface TransferOptions {
   signal?: AbortSignal;
@@ -65,6 +75,11 @@ export interface Transport {
   spawn(argv: readonly string[], options?: ExecOptions): ExecProcess;
   /** Up to `length` bytes from `offset` (fewer at the end; empty past it). */
   readFile(path: string, options?: { offset?: number; length?: number; signal?: AbortSignal }): Promise<Buffer>;
+  /**
+   * Opens a file for repeated reads; a `NOT_FOUND` error when it does not
+   * exist. Optional: without it, callers use {@link Transport.readFile}.
+   */
+  openReader?(path: string, options?: { signal?: AbortSignal }): Promise<FileReader>;
   /** `undefined` when nothing is there. */
   stat(path: string, options?: { signal?: AbortSignal }): Promise<FileInfo | undefined>;
   /** Canonical absolute path with every symlink resolved, or `undefined` when it does not exist. */

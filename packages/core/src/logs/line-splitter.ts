@@ -176,7 +176,8 @@ export class LineSplitter {
 
   /** Keeps an unterminated tail, cutting it if it grows past the cap. */
   #hold(sink: LineSink, tail: Buffer, tailStart: number): void {
-    this.#pending.push(tail);
+    // Copied: callers may reuse their chunk buffer as soon as push returns.
+    this.#pending.push(Buffer.from(tail));
     this.#pendingBytes += tail.length;
     while (this.#pendingBytes > this.maxLineBytes) {
       const joined = Buffer.concat(this.#pending, this.#pendingBytes);
