@@ -43,6 +43,18 @@ describe('RateBudget', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
+  it('ignores windows with requests left, and caps how long a hint may pause callers', async () => {
+    const budget = new RateBudget({ ratePerSecond: 100, burst: 5, maxPauseMs: 200 });
+    budget.observe(429, new Headers({ ratelimit: '"minute";r=30;t=60' }));
+    let started = Date.now();
+    await budget.acquire();
+    expect(Date.now() - started).toBeLessThan(1_500); // the default 1 s, not the minute window's 60 s
+    budget.observe(200, new Headers({ ratelimit: '"hour";r=0;t=3600' }));
+    started = Date.now();
+    await budget.acquire();
+    expect(Date.now() - started).toBeLessThan(600);
+  });
+
   it('rejects waiting calls whose signal aborts', async () => {
     const budget = new RateBudget({ ratePerSecond: 1, burst: 1 });
     await budget.acquire();

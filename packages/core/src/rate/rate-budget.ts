@@ -11,6 +11,12 @@ export interface RateBudgetOptions {
   burst?: number;
   /** Lowest the adaptive rate may fall to after 429s (default 0.2/s). */
   minRatePerSecond?: number;
+  /**
+   * Longest a provider's hint may pause every caller (default 60 s). A spent
+   * hour-long window should not silently hold a process for an hour; calls
+   * then go out and fail fast with RATE_LIMITED instead.
+   */
+  maxPauseMs?: number;
   /** The clock, for tests. */
   now?: () => number;
 }
@@ -43,6 +49,7 @@ export class RateBudget {
   readonly maxRate: number;
   readonly burst: number;
   readonly minRate: number;
+  readonly maxPauseMs: number;
   #rate: number;
   #tokens: number;
   #lastRefill: number;
@@ -57,6 +64,7 @@ export class RateBudget {
     this.maxRate = options.ratePerSecond ?? 5;
     this.burst = Math.max(1, options.burst ?? 10);
     this.minRate = Math.min(this.maxRate, options.minRatePerSecond ?? 0.2);
+    this.maxPauseMs = options.maxPauseMs ?? 60_000;
     this.#rate = this.maxRate;
     this.#tokens = this.burst;
     this.#now = options.now ?? (() => Date.now());
@@ -101,11 +109,13 @@ export class RateBudget {
   observe(status: number, headers?: Headers | { get(name: string): string | null }): void {
     const retryAfterMs = parseRetryAfter(headers?.get('retry-after') ?? null, this.#now());
     const limit = parseRateLimit(headers?.get('ratelimit') ?? null);
+    // Only a window with nothing left explains a wait; the others are informational.
+    const spentResetMs = limit !== undefined && limit.remaining === 0 ? limit.resetMs : undefined;
     if (status === 429) {
-      this.penalize(retryAfterMs ?? limit?.resetMs ?? 1_000);
+      this.penalize(retryAfterMs ?? spentResetMs ?? 1_000);
       return;
     }
-    if (limit !== undefined && limit.remaining === 0) this.#pause(limit.resetMs);
+    if (spentResetMs !== undefined) this.#pause(spentResetMs);
     if (status < 400) this.#rate = Math.min(this.maxRate, this.#rate + this.maxRate / 20);
   }
 
@@ -115,8 +125,9 @@ export class RateBudget {
     this.#pause(delayMs);
   }
 
-  #pause(delayMs: number): void {
-    this.#pausedUntil = Math.max(this.#pausedUntil, this.#now() + Math.max(0, delayMs));
+  #pause(requestedMs: number): void {
+    const delayMs = Math.min(this.maxPauseMs, Math.max(0, requestedMs));
+    this.#pausedUntil = Math.max(this.#pausedUntil, this.#now() + delayMs);
     this.#tokens = Math.min(this.#tokens, 1);
     this.#schedule(delayMs);
   }
