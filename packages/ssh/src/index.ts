@@ -1,1 +1,2 @@
-export {};
+export { createSsh } from './ssh-provider.ts';
+export type { SshHostConfig, SshProviderSettings } from './ssh-settings.ts';
