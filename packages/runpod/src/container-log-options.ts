@@ -1,0 +1,38 @@
+import { InvalidInputError, createResourceOptionsSchema, durationSchema, parseInput } from '@runctl/core';
+import type { ContainerLogOptions, ResolvedContainerLogOptions } from './container-logs.ts';
+import { booleanSchema, integerSchema, oneOfSchema, textSchema } from './runpod-schemas.ts';
+
+const schema = createResourceOptionsSchema
+  .pick({ signal: true })
+  .extend({
+    source: oneOfSchema(['container', 'system', 'all'] as const).optional(),
+    tail: integerSchema(0, 5_000).optional(),
+    cursor: textSchema.optional(),
+    follow: booleanSchema.optional(),
+    idleTimeout: durationSchema.optional(),
+  })
+  .strict();
+
+/** Validates {@link ContainerLogOptions}; errors name the field (`options.tail`). */
+export function resolveContainerLogOptions(options: ContainerLogOptions, provider: string): ResolvedContainerLogOptions {
+  const { since, ...rest } = options;
+  const parsed = parseInput(schema, rest, 'options', provider);
+  return {
+    source: parsed.source ?? 'container',
+    tail: parsed.tail,
+    since: since === undefined ? undefined : sinceOf(since, provider),
+    cursor: parsed.cursor,
+    follow: parsed.follow ?? true,
+    idleTimeoutMs: parsed.idleTimeout ?? 1_000,
+    signal: parsed.signal,
+  };
+}
+
+/** RFC 3339, as the API wants it. */
+function sinceOf(since: Date | string, provider: string): string {
+  const date = since instanceof Date ? since : typeof since === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(since) ? new Date(since) : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime())) {
+    throw new InvalidInputError({ field: 'options.since', provider, message: 'Invalid options.since: expected a Date or an RFC 3339 time such as 2026-06-01T12:00:00Z.' });
+  }
+  return date.toISOString();
+}
