@@ -1,0 +1,147 @@
+import ky, { isHTTPError, isNetworkError, isTimeoutError, type KyInstance } from 'ky';
+import { RunctlError, abortError, withRetry, type ResolvedRetryPolicy } from '@runctl/core';
+import { errorFromResponse, networkError, timeoutError, type CallContext } from './lyceum-errors.ts';
+
+/** Options of one API call. */
+export interface LyceumRequestOptions {
+  searchParams?: Readonly<Record<string, string | number | boolean>>;
+  json?: unknown;
+  signal?: AbortSignal | undefined;
+  /**
+   * The call may be repeated safely (reads, deletes, aborts): it is retried
+   * on 429, 5xx, timeouts and network errors. Other calls are sent once.
+   */
+  idempotent?: boolean;
+  /** Lyceum body field → runctl input, so 422s name the user's field. */
+  fields?: Readonly<Record<string, string>>;
+  /** Field blamed for a plain 400. */
+  badRequestField?: string;
+}
+
+/** Options of {@link LyceumHttp.open}. */
+export interface LyceumOpenOptions {
+  method?: 'GET' | 'POST';
+  signal?: AbortSignal | undefined;
+  accept?: string;
+  /** Send the API key. Only ever for URLs on the API's own origin. */
+  withAuth?: boolean;
+}
+
+/** The HTTP side of the provider: every request goes through here, and through ky. */
+export interface LyceumHttp {
+  /** Origin of the API, e.g. `https://api.lyceum.technology`. */
+  readonly origin: string;
+  /** Calls `METHOD <baseURL>/<path>` and decodes the JSON answer (undefined when empty). */
+  request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, options?: LyceumRequestOptions): Promise<T>;
+  /** Opens a URL and hands back the response with its body unread (streams, downloads). */
+  open(url: URL, options?: LyceumOpenOptions): Promise<Response>;
+  /** Throws `AUTH` now if there is no API key, before any side effect. */
+  requireApiKey(): void;
+}
+
+/** What {@link createLyceumHttp} needs. */
+export interface LyceumHttpConfig {
+  provider: string;
+  baseURL: string;
+  apiKey: () => string;
+  orgSlug: string | undefined;
+  headers: Readonly<Record<string, string>>;
+  fetch: typeof globalThis.fetch | undefined;
+  timeoutMs: number;
+  retry: ResolvedRetryPolicy;
+}
+
+const USER_AGENT = 'runctl-lyceum/0.1';
+
+/**
+ * The Lyceum HTTP client. ky's own retries are off: retries go through
+ * runctl's `withRetry`, only for idempotent calls, so a VM creation or a run
+ * submission is never sent twice by accident. Errors become
+ * {@link RunctlError}s that never carry the request (or its key).
+ */
+export function createLyceumHttp(config: LyceumHttpConfig): LyceumHttp {
+  const origin = new URL(config.baseURL).origin;
+  const client: KyInstance = ky.create({
+    prefix: `${config.baseURL}/`,
+    timeout: config.timeoutMs,
+    retry: 0,
+    headers: { 'user-agent': USER_AGENT, ...config.headers },
+    ...(config.fetch ? { fetch: config.fetch } : {}),
+  });
+  const authHeaders = (): Record<string, string> => ({
+    authorization: `Bearer ${config.apiKey()}`,
+    ...(config.orgSlug ? { 'x-org-slug': config.orgSlug } : {}),
+  });
+
+  const once = async <T>(method: string, path: string, options: LyceumRequestOptions, context: CallContext): Promise<T> => {
+    try {
+      const response = await client(path, {
+        method,
+        headers: authHeaders(),
+        ...(options.json === undefined ? {} : { json: options.json }),
+        ...(options.searchParams ? { searchParams: { ...options.searchParams } } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      const text = await response.text();
+      if (text.trim() === '') return undefined as T;
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        throw new RunctlError({ code: 'PROVIDER', provider: config.provider, retryable: true, message: `Lyceum answered ${context.operation} with a body that is not JSON.` });
+      }
+    } catch (error) {
+      throw toRunctl(error, context, options.signal);
+    }
+  };
+
+  const toRunctl = (error: unknown, context: CallContext, signal: AbortSignal | undefined): RunctlError => {
+    if (signal?.aborted) return abortError(signal, config.provider);
+    if (RunctlError.isInstance(error)) return error;
+    if (isHTTPError(error)) return errorFromResponse(error.response.status, error.data, error.response.headers, context);
+    if (isTimeoutError(error)) return timeoutError(context, config.timeoutMs);
+    if (isNetworkError(error)) return networkError(context, errorCode(error), origin);
+    // Body reads that break after the headers arrived (reset mid-body) land here.
+    return networkError(context, errorCode(error), origin);
+  };
+
+  return {
+    origin,
+    requireApiKey() {
+      config.apiKey();
+    },
+    request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, options: LyceumRequestOptions = {}): Promise<T> {
+      const context: CallContext = {
+        provider: config.provider,
+        operation: `${method} /${path.split('?')[0]}`,
+        ...(options.fields ? { fields: options.fields } : {}),
+        ...(options.badRequestField ? { badRequestField: options.badRequestField } : {}),
+      };
+      if (!options.idempotent) return once<T>(method, path, options, context);
+      return withRetry(() => once<T>(method, path, options, context), { policy: config.retry, signal: options.signal });
+    },
+
+    async open(url: URL, options: LyceumOpenOptions = {}): Promise<Response> {
+      const method = options.method ?? 'GET';
+      const context: CallContext = { provider: config.provider, operation: `${method} ${url.pathname}` };
+      try {
+        return await client(url, {
+          method,
+          headers: { accept: options.accept ?? '*/*', ...(options.withAuth ? authHeaders() : {}) },
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      } catch (error) {
+        throw toRunctl(error, context, options.signal);
+      }
+    },
+  };
+}
+
+/** The errno-style code buried in a fetch failure (`ECONNREFUSED`, `UND_ERR_SOCKET`…). */
+function errorCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
