@@ -1,5 +1,8 @@
 import { ProviderRegistry, type TrainingProvider } from '@runctl/core';
 import { createLocal } from '@runctl/local';
+import { lyceumDetector } from './detectors/lyceum-detector.ts';
+import { runpodDetector } from './detectors/runpod-detector.ts';
+import { sshDetector } from './detectors/ssh-detector.ts';
 
 /** Whether one provider was registered, and why or why not. */
 export interface ProviderAvailability {
@@ -33,8 +36,8 @@ const localDetector: ProviderDetector = {
   }),
 };
 
-/** Detectors in registration order; cloud providers add theirs here. */
-export const PROVIDER_DETECTORS: ProviderDetector[] = [localDetector];
+/** Detectors in registration order. */
+export const PROVIDER_DETECTORS: readonly ProviderDetector[] = [localDetector, sshDetector, runpodDetector, lyceumDetector];
 
 /**
  * Every provider the environment configures, in one registry. Lazy: it reads

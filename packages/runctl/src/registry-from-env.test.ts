@@ -1,0 +1,39 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRegistryFromEnv } from './registry-from-env.ts';
+
+describe('createRegistryFromEnv', () => {
+  let home: string;
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'runctl-env-'));
+  });
+  afterAll(() => rm(home, { recursive: true, force: true }));
+
+  it('always has local, and says why the others are missing', () => {
+    const registry = createRegistryFromEnv({ env: { HOME: home } });
+    expect(registry.names()).toEqual(['local']);
+    const reasons = Object.fromEntries(registry.availability.map((entry) => [entry.provider, entry.reason]));
+    expect(reasons.runpod).toContain('RUNPOD_API_KEY');
+    expect(reasons.lyceum).toContain('LYCEUM_API_KEY');
+    expect(reasons.ssh).toContain('hosts.json');
+  });
+
+  it('registers providers whose credentials are present, without reading or using them', () => {
+    const registry = createRegistryFromEnv({ env: { HOME: home, RUNPOD_API_KEY: 'rp_x', LYCEUM_API_KEY: 'lk_x' } });
+    expect(registry.names()).toEqual(['local', 'runpod', 'lyceum']);
+    expect(registry.availability.filter((entry) => entry.available).map((entry) => entry.provider)).toEqual(['local', 'runpod', 'lyceum']);
+  });
+
+  it('reads SSH hosts from ~/.config/runctl/hosts.json or RUNCTL_SSH_HOSTS, and reports bad config', async () => {
+    await mkdir(join(home, '.config', 'runctl'), { recursive: true });
+    await writeFile(join(home, '.config', 'runctl', 'hosts.json'), JSON.stringify({ hosts: [{ name: 'box', host: '10.0.0.2', user: 'me', privateKey: '~/.ssh/id_ed25519' }] }));
+    expect(createRegistryFromEnv({ env: { HOME: home } }).availability.find((entry) => entry.provider === 'ssh')).toMatchObject({ available: true, reason: expect.stringContaining('1 host(s)') });
+    const inline = createRegistryFromEnv({ env: { HOME: home, RUNCTL_SSH_HOSTS: '[{"name":"a","host":"h","user":"u","agent":true},{"name":"b","host":"h2","user":"u","agent":true}]' } });
+    expect(inline.availability.find((entry) => entry.provider === 'ssh')?.reason).toBe('2 host(s) from RUNCTL_SSH_HOSTS');
+    const broken = createRegistryFromEnv({ env: { HOME: home, RUNCTL_SSH_HOSTS: '[{"oops"' } });
+    expect(broken.has('ssh')).toBe(false);
+    expect(broken.availability.find((entry) => entry.provider === 'ssh')?.reason).toMatch(/^misconfigured: /);
+  });
+});
