@@ -190,7 +190,14 @@ export class AgentClient {
       throw new RunctlError({ code: 'NOT_FOUND', provider: this.provider, message: `No job ${jobId} in ${this.layout.root}.` });
     }
     const position: LogPosition = fromCursor ?? { jobId, stdout: 0, stderr: 0, ended: false };
-    yield* followJobLogBatches(this.#source(jobId), { ...this.#follow, position, follow: options.follow ?? true, signal: options.signal });
+    const chunkBytes = this.#follow?.chunkBytes ?? this.transport.preferredReadBytes;
+    yield* followJobLogBatches(this.#source(jobId), {
+      ...this.#follow,
+      ...(chunkBytes === undefined ? {} : { chunkBytes }),
+      position,
+      follow: options.follow ?? true,
+      signal: options.signal,
+    });
   }
 
   #source(jobId: string): JobLogSource {

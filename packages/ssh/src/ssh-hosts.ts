@@ -9,7 +9,6 @@ import type { ResolvedSshHost, ResolvedSshSettings } from './ssh-settings.ts';
  * trip here, so rounds must carry a lot: 1 MiB per read instead of the
  * local default.
  */
-const FOLLOW_OVER_SSH = { chunkBytes: 1 << 20 };
 
 /**
  * The configured hosts and, per host, one lazily opened SSH transport (so
@@ -60,7 +59,7 @@ export class SshHosts {
   agent(host: ResolvedSshHost, root: string, id: string): AgentClient {
     let agent = this.#agents.get(id);
     if (agent === undefined) {
-      agent = new AgentClient({ transport: this.workspaces(host).transport, workspace: `${root}/${id}`, provider: this.provider, follow: FOLLOW_OVER_SSH });
+      agent = new AgentClient({ transport: this.workspaces(host).transport, workspace: `${root}/${id}`, provider: this.provider });
       this.#agents.set(id, agent);
     }
     return agent;

@@ -69,6 +69,12 @@ export interface TransferResult {
 export interface Transport {
   /** Where commands run, for messages: `local`, `ssh root@1.2.3.4:22`. */
   readonly description: string;
+  /**
+   * How many bytes a log reader should ask for at once. Remote transports
+   * want large reads (every round costs a round trip); local reads stay small
+   * so that following many busy logs keeps memory low. Default 8 KiB.
+   */
+  readonly preferredReadBytes?: number;
   /** Runs a command to completion and collects its output. */
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** Starts a command and streams its output. */

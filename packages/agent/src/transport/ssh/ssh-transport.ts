@@ -59,6 +59,8 @@ export function createSshTransport(options: SshTransportOptions): Transport {
 
   return {
     description: context.where,
+    // Each read is a round trip; big reads keep log following near `ssh cat` speed.
+    preferredReadBytes: 1 << 20,
     exec,
     spawn,
 
