@@ -21,13 +21,14 @@ const provider = createLocal({ killGrace: '5s' });
 const workdir = fileURLToPath(new URL('./pytorch/', import.meta.url));
 const print = (event: LogEvent): void => {
   if (event.type === 'exit') console.log(`-> ${event.status.state} (${event.status.reason}, exit ${event.status.exitCode})`);
-  else if (!event.progress && event.stream === 'stdout') console.log(`   ${event.line}`);
+  else if (!event.progress) console.log(`${event.stream === 'stderr' ? ' ! ' : '   '}${event.line}`);
 };
 
 const resource = await provider.createResource('local', { name: 'pytorch-local' });
 try {
-  console.log('run 1: 1000 epochs, but a 4s maxRuntime');
-  const first = await provider.train(resource.id, { command: [python, 'train.py', '--epochs', '1000'], workdir, maxRuntime: '4s' });
+  // Long enough for `import torch` on a busy machine: a TERM before the handler is set just kills it.
+  console.log('run 1: 1000 epochs, but a 6s maxRuntime');
+  const first = await provider.train(resource.id, { command: [python, 'train.py', '--epochs', '1000'], workdir, maxRuntime: '6s' });
   let savedAt = 0;
   for await (const event of provider.monitor(resource.id, { jobId: first.jobId })) {
     print(event);

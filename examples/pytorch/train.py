@@ -66,13 +66,21 @@ def save(epoch):
 
 
 current_epoch = start_epoch - 1
+stop_signal = None
 
 
 def on_sigterm(signum, frame):
-    # Preemption or maxRuntime: keep what we have, then exit like a killed process.
-    save(current_epoch)
-    print(f"SIGTERM: saved checkpoint at epoch {current_epoch}", flush=True)
-    sys.exit(128 + signum)
+    # Only note it: saving from inside the handler could race a save already in progress.
+    global stop_signal
+    stop_signal = signum
+
+
+def stop_if_asked():
+    # Preemption or maxRuntime: keep the last finished epoch, then exit like a killed process.
+    if stop_signal is not None:
+        save(current_epoch)
+        print(f"SIGTERM: saved checkpoint at epoch {current_epoch}", flush=True)
+        sys.exit(128 + stop_signal)
 
 
 signal.signal(signal.SIGTERM, on_sigterm)
@@ -88,6 +96,7 @@ for epoch in range(start_epoch, args.epochs + 1):
         loss = loss_fn(model(features[index].to(device)), labels[index].to(device))
         loss.backward()
         optimizer.step()
+        stop_if_asked()
         if batch % 5 == 0 or batch == batches - 1:
             sys.stderr.write(f"\repoch {epoch} {batch + 1}/{batches} loss {loss.item():.4f}")
             sys.stderr.flush()
@@ -100,6 +109,7 @@ for epoch in range(start_epoch, args.epochs + 1):
     current_epoch = epoch
     save(epoch)
     print(f"epoch={epoch} loss={loss:.4f} acc={accuracy:.4f}", flush=True)
+    stop_if_asked()
 
 sys.stderr.write("\n")
 with open(os.path.join(output_dir, "metrics.json"), "w") as handle:
