@@ -267,6 +267,8 @@ export class FakeCloud {
     writeFileSync(script, text, { mode: 0o755 });
     const run = await this.runOnInstance(inst, script);
     await run.done;
+    // Killed by close(): the sandbox is gone, and writing the log would recreate it.
+    if (this.closed) return;
     appendSandboxFile(join(paths.root, 'var', 'log', 'cloud-init-output.log'), run.stdout() + run.stderr());
   }
 

@@ -1,0 +1,248 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { EC2ClientConfig } from '@aws-sdk/client-ec2';
+import type { PricingClientConfig } from '@aws-sdk/client-pricing';
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import type { SSMClientConfig } from '@aws-sdk/client-ssm';
+import { InvalidInputError, durationSchema, parseInput, registerSecret, type Duration } from '@runctl/core';
+import { booleanSchema, bucketSchema, integerSchema, objectSchema, oneOfSchema, textSchema } from './aws-schemas.ts';
+
+/** Where the SSH data plane connects for one instance. */
+export interface AwsSshEndpoint {
+  host: string;
+  port?: number;
+}
+
+/** The SSH data plane (`transport: 'ssh'`). The instance needs `keyName` and a security group that admits you. */
+export interface AwsSshSettings {
+  /** Login on the instance (default `ubuntu`, the user of Ubuntu and Deep Learning AMIs). */
+  username?: string;
+  /** The private key of `keyName`: its OpenSSH/PEM text, or the path of the key file (`~/` allowed). */
+  privateKey?: string;
+  /** Passphrase of an encrypted `privateKey`. */
+  passphrase?: string;
+  /** Authenticate with ssh-agent: `true` for `$SSH_AUTH_SOCK`, or the agent's socket path. */
+  agent?: boolean | string;
+  /** Folder of the per-instance known_hosts files runctl pins host keys into (default `~/.runctl/known_hosts/aws`). */
+  knownHostsDir?: string;
+  /** Which address to use (default `public`). */
+  address?: 'public' | 'private';
+  /** SSH port (default 22). */
+  port?: number;
+  /** Overrides the address, e.g. for a bastion or an SSM port forward to `127.0.0.1`. */
+  endpoint?: (instance: { id: string; publicIp?: string | undefined; privateIp?: string | undefined }) => AwsSshEndpoint;
+}
+
+/** Extra AWS SDK client configuration per service (endpoints, retries, credentials, …). */
+export interface AwsClientConfigs {
+  ec2?: Partial<EC2ClientConfig>;
+  ssm?: Partial<SSMClientConfig>;
+  s3?: Partial<S3ClientConfig>;
+  pricing?: Partial<PricingClientConfig>;
+}
+
+/**
+ * Settings of {@link createAws}. Everything is optional; nothing is read
+ * (no environment variable, no credential, no network) until the first call
+ * that needs it.
+ */
+export interface AwsProviderSettings {
+  /** Region. Default: the SDK's chain (`AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's region). */
+  region?: string;
+  /**
+   * Credentials, or a function returning them. Default: the SDK's default
+   * chain (environment, SSO, shared files, web identity, ECS/EC2 roles),
+   * resolved on the first call that needs it.
+   */
+  credentials?: EC2ClientConfig['credentials'];
+  /** Named profile for the default credential chain. */
+  profile?: string;
+  /**
+   * S3 bucket for code bundles, folder transfers, checkpoints and
+   * `s3://` data. Needed for `workdir` over SSM and for checkpoint syncs.
+   */
+  bucket?: string;
+  /** Key prefix in `bucket` (default `runctl`). */
+  prefix?: string;
+  /** Instance profile (name or ARN) the instances run as; SSM and S3 access come from it. */
+  instanceProfile?: string;
+  /** Subnet to launch into (default: the default VPC's subnet in the chosen zone). */
+  subnetId?: string;
+  /** Security groups (default: the VPC's default group). With SSM no inbound rule is needed. */
+  securityGroupIds?: readonly string[];
+  /** EC2 key pair installed on the instances (needed by `transport: 'ssh'`). */
+  keyName?: string;
+  /** The data plane: `ssm` (default; no open port) or `ssh`. */
+  transport?: 'ssm' | 'ssh';
+  /** Settings of the SSH data plane. */
+  ssh?: AwsSshSettings;
+  /** Workspace folder on the instance; `~/` is the data-plane user's home (default `~/runctl`). */
+  workspace?: string;
+  /**
+   * Hard lifetime of instances created without `maxLifetime`, enforced on the
+   * machine with `shutdown -h` (default `'24h'`; `false` for none).
+   */
+  defaultMaxLifetime?: Duration | false;
+  /** How long `train` and friends wait for an instance to run and its SSM agent to be Online (default `'20m'`). */
+  readyTimeout?: Duration;
+  /** Time a job gets between SIGTERM and SIGKILL on cancel or maxRuntime (default `'10s'`). */
+  killGrace?: Duration;
+  /** How long a spot-interrupted job may take to checkpoint before its checkpoints are synced anyway (default `'90s'`). */
+  spotGrace?: Duration;
+  /** Refresh on-demand prices from the AWS Price List API (`pricing:GetProducts`) instead of the bundled table (default false). */
+  livePrices?: boolean;
+  /** How long live prices are reused (default `'6h'`). */
+  priceTtl?: Duration;
+  /** Extra SDK client configuration per service, e.g. endpoints for tests or `maxAttempts`. */
+  clientConfig?: AwsClientConfigs;
+  /** Registry name (default `aws`). */
+  name?: string;
+  /** Test hooks; not part of the stable API. */
+  _internal?: {
+    /** Seconds between spot notice polls in the user data (default 5, as AWS recommends). */
+    spotPollSeconds?: number;
+    /** First wait between GetCommandInvocation polls (default 100 ms). */
+    commandPollMs?: number;
+    /** Fastest and slowest log poll over SSM (default 1 s and 5 s). */
+    followPollMs?: [number, number];
+    /** After this long, a waiting SSM command checks between polls that its instance still runs (default 10 s). */
+    commandLivenessMs?: number;
+  };
+}
+
+/** {@link AwsProviderSettings} after validation, with defaults filled in. */
+export interface ResolvedAwsSettings {
+  name: string;
+  region: string | undefined;
+  credentials: EC2ClientConfig['credentials'] | undefined;
+  profile: string | undefined;
+  bucket: string | undefined;
+  prefix: string;
+  instanceProfile: string | undefined;
+  subnetId: string | undefined;
+  securityGroupIds: readonly string[] | undefined;
+  keyName: string | undefined;
+  transport: 'ssm' | 'ssh';
+  ssh: Required<Pick<AwsSshSettings, 'username' | 'knownHostsDir' | 'address' | 'port'>> & Omit<AwsSshSettings, 'username' | 'knownHostsDir' | 'address' | 'port'>;
+  workspace: string;
+  defaultMaxLifetimeMs: number | undefined;
+  readyTimeoutMs: number;
+  killGraceMs: number | undefined;
+  spotGraceMs: number;
+  livePrices: boolean;
+  priceTtlMs: number;
+  clientConfig: AwsClientConfigs;
+  spotPollSeconds: number;
+  commandPollMs: number;
+  followPollMs: [number, number];
+  commandLivenessMs: number;
+}
+
+const pathSchema = textSchema.regex(/^(~$|~\/|\/)/, "must be an absolute path or start with '~/'");
+
+const settingsSchema = objectSchema
+  .extend({
+    region: textSchema.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as us-east-1').optional(),
+    profile: textSchema.optional(),
+    bucket: bucketSchema.optional(),
+    prefix: textSchema.regex(/^[A-Za-z0-9!_.*'()/-]+$/, 'must be an S3 key prefix of safe characters').optional(),
+    instanceProfile: textSchema.optional(),
+    subnetId: textSchema.regex(/^subnet-[0-9a-f]+$/, 'must be a subnet id').optional(),
+    securityGroupIds: textSchema.regex(/^sg-[0-9a-f]+$/, 'must be a security group id').array().optional(),
+    keyName: textSchema.optional(),
+    transport: oneOfSchema(['ssm', 'ssh'] as const).optional(),
+    ssh: objectSchema
+      .extend({
+        username: textSchema.regex(/^[a-z_][a-z0-9_-]*$/, 'must be a user name').optional(),
+        privateKey: textSchema.optional(),
+        passphrase: textSchema.optional(),
+        agent: booleanSchema.or(textSchema).optional(),
+        knownHostsDir: textSchema.optional(),
+        address: oneOfSchema(['public', 'private'] as const).optional(),
+        port: integerSchema(1, 65_535).optional(),
+      })
+      .strict()
+      .optional(),
+    workspace: pathSchema.optional(),
+    defaultMaxLifetime: durationSchema.or(booleanSchema.refine((value) => !value, 'must be a duration or false')).optional(),
+    readyTimeout: durationSchema.optional(),
+    killGrace: durationSchema.optional(),
+    spotGrace: durationSchema.optional(),
+    livePrices: booleanSchema.optional(),
+    priceTtl: durationSchema.optional(),
+    name: textSchema.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes').optional(),
+    _internal: objectSchema
+      .extend({
+        spotPollSeconds: integerSchema(1, 60).optional(),
+        commandPollMs: integerSchema(1, 10_000).optional(),
+        followPollMs: integerSchema(1, 60_000).array().length(2).optional(),
+        commandLivenessMs: integerSchema(1, 600_000).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/**
+ * Validates settings (errors name the field, e.g. `settings.bucket`) and
+ * fills in defaults. Reads no environment variable and makes no call.
+ */
+export function resolveAwsSettings(settings: AwsProviderSettings): ResolvedAwsSettings {
+  const name = typeof settings.name === 'string' ? settings.name : 'aws';
+  const { credentials, clientConfig, ssh, ...rest } = settings;
+  const { endpoint, ...sshRest } = ssh ?? {};
+  if (endpoint !== undefined && typeof endpoint !== 'function') {
+    throw new InvalidInputError({ field: 'settings.ssh.endpoint', provider: name, message: 'Invalid settings.ssh.endpoint: must be a function of the instance.' });
+  }
+  if (clientConfig !== undefined && (typeof clientConfig !== 'object' || clientConfig === null)) {
+    throw new InvalidInputError({ field: 'settings.clientConfig', provider: name, message: 'Invalid settings.clientConfig: must be an object of per-service SDK settings.' });
+  }
+  const parsed = parseInput(settingsSchema, { ...rest, ...(ssh === undefined ? {} : { ssh: sshRest }) }, 'settings', name);
+  if (credentials !== undefined && typeof credentials === 'object' && credentials !== null) {
+    registerSecret(credentials.secretAccessKey);
+    registerSecret(credentials.sessionToken);
+  }
+  registerSecret(parsed.ssh?.passphrase);
+  if (parsed.ssh?.privateKey?.includes('PRIVATE KEY') === true) registerSecret(parsed.ssh.privateKey);
+  const transport = parsed.transport ?? 'ssm';
+  const lifetime = parsed.defaultMaxLifetime;
+  const followPollMs = parsed._internal?.followPollMs;
+  return {
+    name,
+    region: parsed.region,
+    credentials,
+    profile: parsed.profile,
+    bucket: parsed.bucket,
+    prefix: (parsed.prefix ?? 'runctl').replace(/^\/+|\/+$/g, ''),
+    instanceProfile: parsed.instanceProfile,
+    subnetId: parsed.subnetId,
+    securityGroupIds: parsed.securityGroupIds,
+    keyName: parsed.keyName,
+    transport,
+    ssh: {
+      ...sshRest,
+      ...(endpoint === undefined ? {} : { endpoint }),
+      username: parsed.ssh?.username ?? 'ubuntu',
+      knownHostsDir: expandHome(parsed.ssh?.knownHostsDir ?? '~/.runctl/known_hosts/aws'),
+      address: parsed.ssh?.address ?? 'public',
+      port: parsed.ssh?.port ?? 22,
+    },
+    workspace: (parsed.workspace ?? '~/runctl').replace(/\/+$/, '') || '/',
+    defaultMaxLifetimeMs: lifetime === undefined ? 24 * 3_600_000 : lifetime === false || lifetime === true ? undefined : lifetime,
+    readyTimeoutMs: parsed.readyTimeout ?? 20 * 60_000,
+    killGraceMs: parsed.killGrace,
+    spotGraceMs: parsed.spotGrace ?? 90_000,
+    livePrices: parsed.livePrices ?? false,
+    priceTtlMs: parsed.priceTtl ?? 6 * 3_600_000,
+    clientConfig: clientConfig ?? {},
+    spotPollSeconds: parsed._internal?.spotPollSeconds ?? 5,
+    commandPollMs: parsed._internal?.commandPollMs ?? 100,
+    followPollMs: followPollMs === undefined ? [1_000, 5_000] : [followPollMs[0] as number, followPollMs[1] as number],
+    commandLivenessMs: parsed._internal?.commandLivenessMs ?? 10_000,
+  };
+}
+
+/** `~/x` → `<home>/x` on this machine; anything else unchanged. */
+export function expandHome(path: string): string {
+  return path === '~' ? homedir() : path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
+}
