@@ -13,3 +13,7 @@ export { planJob, workspacePath, type JobPlan, type JobPlanHooks, type PlannedUp
 export { selectWorkdirFiles, type WorkdirSelection } from './workdir-files.ts';
 export { createSshTransport } from './transport/ssh/ssh-transport.ts';
 export type { HostKeyPolicy, SshTransportOptions } from './transport/ssh/ssh-transport-options.ts';
+export { loadSshKeyPair, type SshKeyPairSource } from './ssh-keys/load-ssh-key-pair.ts';
+export { generateEd25519KeyPair } from './ssh-keys/openssh-key-format.ts';
+export { keyIdentity, publicKeyOf } from './ssh-keys/public-key.ts';
+export type { SshKeyPair } from './ssh-keys/ssh-key-pair.ts';

@@ -13,7 +13,7 @@ import {
   type ResourceStatus,
   type TrainingProvider,
 } from '@runctl/core';
-import { agentJobOperations, type SshTransportOptions, type Transport } from '@runctl/agent';
+import { agentJobOperations, type SshKeyPair, type SshTransportOptions, type Transport } from '@runctl/agent';
 import { formatInstanceType, parseInstanceType } from './instance-type.ts';
 import { lazyApiKey } from './lyceum-api-key.ts';
 import { lyceumCreateOptionsSchema, type LyceumCreateResourceOptions } from './lyceum-create-options.ts';
@@ -24,7 +24,6 @@ import { createRunApi } from './run-mode/run-api.ts';
 import { createRunOperations } from './run-mode/run-operations.ts';
 import { isRunResourceId } from './run-mode/run-resource-id.ts';
 import { loadSshKey } from './ssh-key/load-ssh-key.ts';
-import type { SshKeyPair } from './ssh-key/openssh-format.ts';
 import { createVmApi } from './vm/vm-api.ts';
 import { createVmDataPlane } from './vm/vm-data-plane.ts';
 import { createVmOperations } from './vm/vm-operations.ts';

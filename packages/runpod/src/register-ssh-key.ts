@@ -1,5 +1,5 @@
+import { keyIdentity } from '@runctl/agent';
 import type { RunpodHttp } from './runpod-http.ts';
-import { keyIdentity } from './openssh-key.ts';
 
 /**
  * Makes sure `publicKey` is among the account's SSH keys, which RunPod puts

@@ -1,7 +1,7 @@
 import { InvalidInputError, RunctlError, type ResolvedRetryPolicy, type ResourceStatus } from '@runctl/core';
+import type { SshKeyPair } from '@runctl/agent';
 import { GPU_COUNTS, type VmInstanceType } from '../instance-type.ts';
 import type { PriceBook } from '../lyceum-prices.ts';
-import type { SshKeyPair } from '../ssh-key/openssh-format.ts';
 import { encodeVmName, newVmNonce } from '../vm-name.ts';
 import { createVmOnce } from './create-vm-once.ts';
 import type { CreateVmBody, VmApi, VmRecord } from './vm-api.ts';
