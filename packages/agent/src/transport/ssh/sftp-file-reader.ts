@@ -95,9 +95,13 @@ export function sftpFileReader(connection: SshConnection, session: SshSession, c
       block = undefined;
       const pending = ahead;
       ahead = undefined;
-      await pending?.result;
-      // Nothing to release on a connection that is already gone.
-      if (!session.closed) await sftpClose(channel, handle).catch(() => {});
+      // Held as in-use work: an idle connection lets the process exit, and that
+      // must not happen while this close still waits on the network.
+      await connection.use(async () => {
+        await pending?.result;
+        // Nothing to release on a connection that is already gone.
+        if (!session.closed) await sftpClose(channel, handle).catch(() => {});
+      });
     },
   };
 }
