@@ -5,8 +5,8 @@
 import { ResourceWatcher, type TrainingProvider } from '@runctl/core';
 import { createLyceum } from '@runctl/lyceum';
 import { createRunpod } from '@runctl/runpod';
-import { startFakeLyceum } from '../packages/lyceum/src/testing/index.ts';
-import { startFakeRunpod } from '../packages/runpod/src/testing/index.ts';
+import { startFakeLyceum } from '@runctl/lyceum/testing';
+import { startFakeRunpod } from '@runctl/runpod/testing';
 import { row, withScratch } from './bench-utils.ts';
 
 const COUNTS = [10, 100, 1_000];

@@ -9,4 +9,12 @@ process.on('SIGINT', () => {
   controller.abort();
 });
 
-process.exitCode = await main(process.argv.slice(2), process.env, controller.signal);
+// Held until the command settles. Idle SSH sockets are unref'd so a finished
+// command can exit at once, but a wait that leaves no ref'd handle behind must
+// not end the process mid-command (Node would exit 13, "unsettled top-level await").
+const keepAlive = setInterval(() => {}, 1 << 30);
+try {
+  process.exitCode = await main(process.argv.slice(2), process.env, controller.signal);
+} finally {
+  clearInterval(keepAlive);
+}

@@ -26,6 +26,32 @@ describe('createRegistryFromEnv', () => {
     expect(registry.availability.filter((entry) => entry.available).map((entry) => entry.provider)).toEqual(['local', 'runpod', 'lyceum']);
   });
 
+  it('takes RunPod and Lyceum endpoints and machine settings from the environment, naming a bad one', () => {
+    const registry = createRegistryFromEnv({
+      env: {
+        HOME: home,
+        RUNPOD_API_KEY: 'rp_x',
+        RUNPOD_BASE_URL: 'https://user:hunter2@proxy.example/runpod/v2',
+        RUNCTL_RUNPOD_WORKSPACE: '/data/runctl',
+        LYCEUM_API_KEY: 'lk_x',
+        LYCEUM_BASE_URL: 'https://eu.lyceum.example/api/v2/external',
+        RUNCTL_LYCEUM_SSH_USER: 'ubuntu',
+      },
+    });
+    expect(registry.names()).toEqual(['local', 'runpod', 'lyceum']);
+    const reasons = Object.fromEntries(registry.availability.map((entry) => [entry.provider, entry.reason]));
+    // A proxy's credentials are never printed.
+    expect(reasons.runpod).toBe('RUNPOD_API_KEY is set (RUNPOD_BASE_URL=https://proxy.example/runpod/v2, RUNCTL_RUNPOD_WORKSPACE=/data/runctl)');
+    expect(reasons.lyceum).toBe('LYCEUM_API_KEY is set (LYCEUM_BASE_URL=https://eu.lyceum.example/api/v2/external, RUNCTL_LYCEUM_SSH_USER=ubuntu)');
+
+    const broken = createRegistryFromEnv({ env: { HOME: home, RUNPOD_API_KEY: 'rp_x', RUNPOD_BASE_URL: 'api.runpod.io', LYCEUM_API_KEY: 'lk_x', RUNCTL_LYCEUM_WORKSPACE: 'runctl' } });
+    expect(broken.names()).toEqual(['local']);
+    expect(broken.availability.find((entry) => entry.provider === 'runpod')?.reason).toBe('misconfigured: Invalid RUNPOD_BASE_URL: must be an http(s) URL');
+    expect(broken.availability.find((entry) => entry.provider === 'lyceum')?.reason).toBe('misconfigured: Invalid RUNCTL_LYCEUM_WORKSPACE: must be an absolute path');
+    // Blank is unset, as container platforms pass a missing secret.
+    expect(createRegistryFromEnv({ env: { HOME: home, RUNPOD_API_KEY: ' ', LYCEUM_API_KEY: '' } }).names()).toEqual(['local']);
+  });
+
   it('reads SSH hosts from ~/.config/runctl/hosts.json or RUNCTL_SSH_HOSTS, and reports bad config', async () => {
     await mkdir(join(home, '.config', 'runctl'), { recursive: true });
     await writeFile(join(home, '.config', 'runctl', 'hosts.json'), JSON.stringify({ hosts: [{ name: 'box', host: '10.0.0.2', user: 'me', privateKey: '~/.ssh/id_ed25519' }] }));

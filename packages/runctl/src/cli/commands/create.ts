@@ -1,6 +1,6 @@
 import { parseDuration } from '@runctl/core';
 import type { Command } from '../context.ts';
-import { keyValues } from '../format.ts';
+import { keyValues, money } from '../format.ts';
 import { parseCommandArgs } from '../parse-args.ts';
 import { formatRef } from '../resource-ref.ts';
 import { usageError } from '../usage-error.ts';
@@ -30,7 +30,7 @@ export const createCommand: Command = {
       }),
     );
     if (output.json) output.data(resource);
-    else output.line(`${formatRef(provider.name, resource.id)}  ${resource.state}  ${resource.instanceType}  $${resource.costPerHour}/h`);
+    else output.line(`${formatRef(provider.name, resource.id)}  ${resource.state}  ${resource.instanceType}  ${money(resource.costPerHour)}/h`);
     return 0;
   },
 };
