@@ -18,6 +18,17 @@ describe('createRegistryFromEnv', () => {
     expect(reasons.runpod).toContain('RUNPOD_API_KEY');
     expect(reasons.lyceum).toContain('LYCEUM_API_KEY');
     expect(reasons.ssh).toContain('hosts.json');
+    expect(reasons.aws).toContain('no AWS credentials');
+  });
+
+  it('registers aws when the credential chain has something to find, without resolving it', () => {
+    const registry = createRegistryFromEnv({ env: { HOME: home, AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret-example', AWS_REGION: 'us-east-1', RUNCTL_AWS_BUCKET: 'my-bucket' } });
+    expect(registry.has('aws')).toBe(true);
+    const reason = registry.availability.find((entry) => entry.provider === 'aws')?.reason ?? '';
+    expect(reason).toBe('credentials from AWS_ACCESS_KEY_ID is set (RUNCTL_AWS_BUCKET=my-bucket)');
+    expect(reason).not.toContain('secret-example');
+    expect(createRegistryFromEnv({ env: { HOME: home, AWS_PROFILE: 'ml' } }).has('aws')).toBe(true);
+    expect(createRegistryFromEnv({ env: { HOME: home, RUNCTL_AWS: '1' } }).has('aws')).toBe(true);
   });
 
   it('registers providers whose credentials are present, without reading or using them', () => {

@@ -1,5 +1,6 @@
 import { ProviderRegistry, type TrainingProvider } from '@runctl/core';
 import { createLocal } from '@runctl/local';
+import { awsDetector } from './detectors/aws-detector.ts';
 import { lyceumDetector } from './detectors/lyceum-detector.ts';
 import { runpodDetector } from './detectors/runpod-detector.ts';
 import { sshDetector } from './detectors/ssh-detector.ts';
@@ -37,7 +38,7 @@ const localDetector: ProviderDetector = {
 };
 
 /** Detectors in registration order. */
-export const PROVIDER_DETECTORS: readonly ProviderDetector[] = [localDetector, sshDetector, runpodDetector, lyceumDetector];
+export const PROVIDER_DETECTORS: readonly ProviderDetector[] = [localDetector, sshDetector, awsDetector, runpodDetector, lyceumDetector];
 
 /**
  * Every provider the environment configures, in one registry. Lazy: it reads
