@@ -3,6 +3,7 @@ export type { ResourceState } from './resource/resource-state.ts';
 export { RESOURCE_STATES, isFinalState } from './resource/resource-state.ts';
 export type { ResourceFilter, ResourceId, ResourceStatus } from './resource/resource-status.ts';
 export { normalizeState, type StateMap } from './resource/normalize-state.ts';
+export { matchesFilter } from './resource/matches-filter.ts';
 export { RUNCTL_TAGS, expiresAtFromTags, isManaged, managedTags } from './resource/tags.ts';
 export { waitForState, type WaitForStateOptions } from './resource/wait-for-state.ts';
 export type { JobHandle, TrainingJob } from './job/training-job.ts';

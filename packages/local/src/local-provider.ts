@@ -16,6 +16,7 @@ import {
   type ResourceFilter,
   type ResourceStatus,
   type TrainingProvider,
+  matchesFilter
 } from '@runctl/core';
 import { AgentClient, agentJobOperations, createLocalTransport } from '@runctl/agent';
 import { LocalResourceStore } from './local-resource-store.ts';
@@ -110,10 +111,7 @@ export function createLocal(settings: LocalProviderSettings = {}): TrainingProvi
       throwIfAborted(options.signal, name);
       return (await resources().list())
         .map((record) => resources().toStatus(record))
-        .filter((status) => parsed.ids === undefined || parsed.ids.includes(status.id))
-        .filter((status) => parsed.states === undefined || parsed.states.includes(status.state))
-        .filter((status) => Object.entries(parsed.tags ?? {}).every(([key, value]) => status.tags[key] === value))
-        .filter((status) => !parsed.managedOnly || status.tags['runctl:managed'] === 'true');
+        .filter((status) => matchesFilter(status, parsed));
     },
 
     async terminate(id: string, options: CallOptions = {}): Promise<void> {

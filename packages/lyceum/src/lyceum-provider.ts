@@ -12,6 +12,7 @@ import {
   type ResourceFilter,
   type ResourceStatus,
   type TrainingProvider,
+  matchesFilter
 } from '@runctl/core';
 import { agentJobOperations, type SshKeyPair, type SshTransportOptions, type Transport } from '@runctl/agent';
 import { formatInstanceType, parseInstanceType } from './instance-type.ts';
@@ -173,10 +174,7 @@ export function createLyceumProvider(settings: LyceumProviderSettings, internal:
       const wantsVms = ids === undefined || ids.some((id) => !isRunResourceId(id));
       const all = [...(wantsVms ? await vm.list(parsed, options.signal) : []), ...runs.list()];
       return all
-        .filter((status) => ids === undefined || ids.includes(status.id))
-        .filter((status) => parsed.states === undefined || parsed.states.includes(status.state))
-        .filter((status) => Object.entries(parsed.tags ?? {}).every(([key, value]) => status.tags[key] === value))
-        .filter((status) => !parsed.managedOnly || status.tags['runctl:managed'] === 'true');
+        .filter((status) => matchesFilter(status, parsed));
     },
 
     train: (id, job, options) => (isRunResourceId(id) ? runs.train(id, job, options) : vmJobs.train(id, job, options)),

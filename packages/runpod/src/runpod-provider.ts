@@ -11,6 +11,7 @@ import {
   type ProviderCapabilities,
   type ResourceFilter,
   type ResourceStatus,
+  matchesFilter
 } from '@runctl/core';
 import { agentJobOperations } from '@runctl/agent';
 import { resolveContainerLogOptions } from './container-log-options.ts';
@@ -114,9 +115,7 @@ export function createRunpod(settings: RunpodProviderSettings = {}): RunpodProvi
       return (await reader.list(options.signal))
         .filter((pod) => ids === undefined || ids.has(pod.id))
         .map((pod) => toResourceStatus(pod, name))
-        .filter((status) => parsed.states === undefined || parsed.states.includes(status.state))
-        .filter((status) => Object.entries(parsed.tags ?? {}).every(([key, value]) => status.tags[key] === value))
-        .filter((status) => !parsed.managedOnly || status.tags['runctl:managed'] === 'true');
+        .filter((status) => matchesFilter(status, parsed));
     },
 
     monitor(id: string, options: RunpodMonitorOptions = {}): AsyncIterable<LogEvent> {

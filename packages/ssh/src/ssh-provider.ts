@@ -15,6 +15,7 @@ import {
   type ResourceFilter,
   type ResourceStatus,
   type TrainingProvider,
+  matchesFilter
 } from '@runctl/core';
 import { agentJobOperations, type AgentClient } from '@runctl/agent';
 import type { ResourceRecord } from './host-workspaces.ts';
@@ -142,10 +143,7 @@ export function createSsh(settings: SshProviderSettings): TrainingProvider {
       const wanted = parsed.ids === undefined ? hosts.all : hosts.all.filter((host) => named.has(host.name));
       const statuses = await listRecords(hosts, wanted, options.signal);
       return statuses
-        .filter((status) => parsed.ids === undefined || parsed.ids.includes(status.id))
-        .filter((status) => parsed.states === undefined || parsed.states.includes(status.state))
-        .filter((status) => Object.entries(parsed.tags ?? {}).every(([key, value]) => status.tags[key] === value))
-        .filter((status) => !parsed.managedOnly || status.tags['runctl:managed'] === 'true');
+        .filter((status) => matchesFilter(status, parsed));
     },
 
     async terminate(id: string, options: CallOptions = {}): Promise<void> {

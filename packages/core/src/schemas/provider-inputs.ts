@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RESOURCE_STATES } from '../resource/resource-state.ts';
+import { RESOURCE_STATES, type ResourceState } from '../resource/resource-state.ts';
 import { durationSchema, envSchema, nameSchema, safeStringSchema, signalSchema, tagsSchema } from './common.ts';
 
 /** Schema of a resource id argument. */
@@ -58,7 +58,7 @@ export const monitorOptionsSchema = z
 export const resourceFilterSchema = z
   .object({
     ids: z.array(z.string()).optional(),
-    states: z.array(z.enum(RESOURCE_STATES as [string, ...string[]])).optional(),
+    states: z.array(z.enum(RESOURCE_STATES as readonly ResourceState[] as [ResourceState, ...ResourceState[]])).optional(),
     tags: z.record(z.string(), z.string()).optional(),
     managedOnly: z.boolean().optional(),
   })

@@ -16,6 +16,7 @@ import type {
   TrainingProvider,
 } from '../provider/training-provider.ts';
 import type { ResourceFilter, ResourceStatus } from '../resource/resource-status.ts';
+import { matchesFilter } from '../resource/matches-filter.ts';
 import { managedTags } from '../resource/tags.ts';
 import { parseInput } from '../schemas/parse-input.ts';
 import {
@@ -129,10 +130,7 @@ export function createMockProvider(settings: MockProviderSettings = {}): Trainin
       throwIfAborted(options.signal, name);
       return [...resources.values()]
         .map((resource) => ({ ...resource.status }))
-        .filter((status) => parsed.ids === undefined || parsed.ids.includes(status.id))
-        .filter((status) => parsed.states === undefined || parsed.states.includes(status.state))
-        .filter((status) => Object.entries(parsed.tags ?? {}).every(([key, value]) => status.tags[key] === value))
-        .filter((status) => !parsed.managedOnly || status.tags['runctl:managed'] === 'true');
+        .filter((status) => matchesFilter(status, parsed));
     },
 
     async train(id: string, job: TrainingJob, options: CallOptions = {}) {
