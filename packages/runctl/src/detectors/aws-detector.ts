@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createAws, type AwsProviderSettings } from '@runctl/aws';
+import { createAws, type AwsClientConfigs, type AwsProviderSettings } from '@runctl/aws';
+import { registerSecret } from '@runctl/core';
 import type { ProviderDetector } from '../registry-from-env.ts';
 import { createFromEnv, describeSettings, envValue } from './env-settings.ts';
 
@@ -24,6 +25,34 @@ function credentialSource(env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
+/** Environment variables of the SDK's credential chain that hold secrets. */
+const SECRET_VARIABLES = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN'] as const;
+
+/**
+ * What the SDK reads from `process.env` by itself, taken from `env` when the
+ * registry is built from another environment (so that environment's
+ * credentials and endpoints win, as its API keys do for the other providers):
+ * static keys, the profile, and `AWS_ENDPOINT_URL[_<SERVICE>]`. The SDK's
+ * other variables (retries, shared-file paths, …) still come from `process.env`.
+ */
+function sdkSettingsFrom(env: NodeJS.ProcessEnv): Pick<AwsProviderSettings, 'credentials' | 'profile' | 'clientConfig'> {
+  if (env === process.env) return {};
+  const accessKeyId = envValue(env, 'AWS_ACCESS_KEY_ID');
+  const secretAccessKey = envValue(env, 'AWS_SECRET_ACCESS_KEY');
+  const sessionToken = envValue(env, 'AWS_SESSION_TOKEN');
+  const profile = envValue(env, 'AWS_PROFILE');
+  const clientConfig: AwsClientConfigs = {};
+  for (const service of ['ec2', 'ssm', 's3', 'pricing'] as const) {
+    const endpoint = envValue(env, `AWS_ENDPOINT_URL_${service.toUpperCase()}`) ?? envValue(env, 'AWS_ENDPOINT_URL');
+    if (endpoint !== undefined) clientConfig[service] = { endpoint };
+  }
+  return {
+    ...(accessKeyId === undefined || secretAccessKey === undefined ? {} : { credentials: { accessKeyId, secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) } }),
+    ...(profile === undefined ? {} : { profile }),
+    ...(Object.keys(clientConfig).length === 0 ? {} : { clientConfig }),
+  };
+}
+
 /**
  * AWS when the default credential chain has something to find. Settings from
  * the environment: `RUNCTL_AWS_BUCKET`, `RUNCTL_AWS_INSTANCE_PROFILE`,
@@ -36,6 +65,9 @@ export const awsDetector: ProviderDetector = {
   detect: (env) => {
     const source = credentialSource(env);
     if (source === undefined) return { reason: 'no AWS credentials found (environment, AWS_PROFILE, ~/.aws); RUNCTL_AWS=1 uses the default chain anyway' };
+    // The SDK reads these itself, so runctl never holds them; registered, they are
+    // scrubbed from every error and log line like the other providers' keys.
+    for (const name of SECRET_VARIABLES) registerSecret(envValue(env, name));
     const overrides = {
       RUNCTL_AWS_BUCKET: envValue(env, 'RUNCTL_AWS_BUCKET'),
       RUNCTL_AWS_INSTANCE_PROFILE: envValue(env, 'RUNCTL_AWS_INSTANCE_PROFILE'),
@@ -46,6 +78,7 @@ export const awsDetector: ProviderDetector = {
     };
     const region = envValue(env, 'AWS_REGION') ?? envValue(env, 'AWS_DEFAULT_REGION');
     const settings: AwsProviderSettings = {
+      ...sdkSettingsFrom(env),
       ...(region === undefined ? {} : { region }),
       ...(overrides.RUNCTL_AWS_BUCKET === undefined ? {} : { bucket: overrides.RUNCTL_AWS_BUCKET }),
       ...(overrides.RUNCTL_AWS_INSTANCE_PROFILE === undefined ? {} : { instanceProfile: overrides.RUNCTL_AWS_INSTANCE_PROFILE }),
