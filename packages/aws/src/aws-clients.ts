@@ -3,6 +3,7 @@ import type { PricingClient } from '@aws-sdk/client-pricing';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { ResolvedAwsSettings } from './aws-settings.ts';
+import { addRateBudget, type AwsRateService, type PacedClient } from './aws-rate-budget.ts';
 import { withoutRetryOn } from './aws-retry-strategy.ts';
 import { CAPACITY_ERROR_CODES } from './aws-errors.ts';
 
@@ -35,6 +36,10 @@ export interface AwsClients {
  * SDK: each module is imported on the first call that needs it, and the
  * SDK resolves credentials on the first request, so creating a provider
  * touches neither the network nor the credential chain.
+ *
+ * EC2, SSM and S3 requests take tokens from a process-wide rate budget per
+ * service, region and account (see `addRateBudget`); Pricing calls are rare
+ * and cached, and are not paced.
  */
 export function createAwsClients(settings: ResolvedAwsSettings): AwsClients {
   const common = {
@@ -47,6 +52,10 @@ export function createAwsClients(settings: ResolvedAwsSettings): AwsClients {
     created.push(client);
     return client;
   };
+  const paced = <T extends PacedClient & { destroy(): void }>(client: T, service: AwsRateService): T => {
+    addRateBudget(client, service, settings.rateLimit[service]);
+    return keep(client);
+  };
 
   const ec2 = once(async (): Promise<Loaded<EC2Client, Ec2Sdk>> => {
     const sdk = await import('@aws-sdk/client-ec2');
@@ -56,15 +65,15 @@ export function createAwsClients(settings: ResolvedAwsSettings): AwsClients {
     const probe = new sdk.EC2Client(config);
     const base = await probe.config.retryStrategy();
     probe.destroy();
-    return { client: keep(new sdk.EC2Client({ ...config, retryStrategy: withoutRetryOn(CAPACITY_ERROR_CODES, base) })), sdk };
+    return { client: paced(new sdk.EC2Client({ ...config, retryStrategy: withoutRetryOn(CAPACITY_ERROR_CODES, base) }), 'ec2'), sdk };
   });
   const ssm = once(async (): Promise<Loaded<SSMClient, SsmSdk>> => {
     const sdk = await import('@aws-sdk/client-ssm');
-    return { client: keep(new sdk.SSMClient({ ...common, ...settings.clientConfig.ssm })), sdk };
+    return { client: paced(new sdk.SSMClient({ ...common, ...settings.clientConfig.ssm }), 'ssm'), sdk };
   });
   const s3 = once(async (): Promise<Loaded<S3Client, S3Sdk>> => {
     const sdk = await import('@aws-sdk/client-s3');
-    return { client: keep(new sdk.S3Client({ ...common, ...settings.clientConfig.s3 })), sdk };
+    return { client: paced(new sdk.S3Client({ ...common, ...settings.clientConfig.s3 }), 's3'), sdk };
   });
   const pricing = once(async (): Promise<Loaded<PricingClient, PricingSdk>> => {
     const sdk = await import('@aws-sdk/client-pricing');

@@ -115,6 +115,13 @@ export function awsErrorFacts(error: unknown): AwsErrorFacts {
   };
 }
 
+/** An SDK error that means "slow down": a throttling code, HTTP 429, or the SDK's own throttling trait. */
+export function isThrottlingError(error: unknown): boolean {
+  const facts = awsErrorFacts(error);
+  const trait = (error as { $retryable?: { throttling?: unknown } } | undefined)?.$retryable?.throttling === true;
+  return THROTTLING.has(facts.name) || facts.statusCode === 429 || trait;
+}
+
 /** The AWS error code (`error.name`) of an SDK error, or undefined. */
 export function awsErrorCode(error: unknown): string | undefined {
   const name = (error as { name?: unknown } | undefined)?.name;

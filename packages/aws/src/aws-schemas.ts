@@ -12,6 +12,9 @@ export const booleanSchema = createResourceOptionsSchema.shape.spot.unwrap();
 /** An integer in `[min, max]`. */
 export const integerSchema = (min: number, max: number) => hoursSchema.int('must be a whole number').min(min).max(max);
 
+/** A positive finite number. */
+export const positiveSchema = hoursSchema.positive('must be greater than 0');
+
 /** Non-empty text without NUL bytes. */
 export const textSchema = safeStringSchema.min(1, 'must not be empty');
 

@@ -5,7 +5,8 @@ import type { PricingClientConfig } from '@aws-sdk/client-pricing';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import type { SSMClientConfig } from '@aws-sdk/client-ssm';
 import { InvalidInputError, durationSchema, parseInput, registerSecret, type Duration } from '@runctl/core';
-import { booleanSchema, bucketSchema, integerSchema, objectSchema, oneOfSchema, textSchema } from './aws-schemas.ts';
+import { DEFAULT_AWS_RATE_LIMITS, type AwsRateLimit, type AwsRateService } from './aws-rate-budget.ts';
+import { booleanSchema, bucketSchema, integerSchema, objectSchema, oneOfSchema, positiveSchema, textSchema } from './aws-schemas.ts';
 
 /** Where the SSH data plane connects for one instance. */
 export interface AwsSshEndpoint {
@@ -39,6 +40,14 @@ export interface AwsClientConfigs {
   ssm?: Partial<SSMClientConfig>;
   s3?: Partial<S3ClientConfig>;
   pricing?: Partial<PricingClientConfig>;
+}
+
+/** Client-side pacing of one service's calls. */
+export interface AwsRateLimitSettings {
+  /** Sustained requests per second. */
+  requestsPerSecond?: number;
+  /** Requests allowed back to back after a quiet spell. */
+  burst?: number;
 }
 
 /**
@@ -95,6 +104,14 @@ export interface AwsProviderSettings {
   priceTtl?: Duration;
   /** Extra SDK client configuration per service, e.g. endpoints for tests or `maxAttempts`. */
   clientConfig?: AwsClientConfigs;
+  /**
+   * Client-side pacing per service, shared by every provider instance on the
+   * same account and region in this process. Defaults: EC2 10 requests/s in
+   * bursts of 50 (half the documented Describe* refill rate), SSM 10/s in
+   * bursts of 20 (AWS publishes none), S3 500/s. A throttling error pauses
+   * every caller of that service for a second and halves the rate for a while.
+   */
+  rateLimit?: { ec2?: AwsRateLimitSettings; ssm?: AwsRateLimitSettings; s3?: AwsRateLimitSettings };
   /** Registry name (default `aws`). */
   name?: string;
   /** Test hooks; not part of the stable API. */
@@ -132,11 +149,14 @@ export interface ResolvedAwsSettings {
   livePrices: boolean;
   priceTtlMs: number;
   clientConfig: AwsClientConfigs;
+  rateLimit: Record<AwsRateService, AwsRateLimit>;
   spotPollSeconds: number;
   commandPollMs: number;
   followPollMs: [number, number];
   commandLivenessMs: number;
 }
+
+const rateLimitSchema = objectSchema.extend({ requestsPerSecond: positiveSchema.optional(), burst: integerSchema(1, 10_000).optional() }).strict();
 
 const pathSchema = textSchema.regex(/^(~$|~\/|\/)/, "must be an absolute path or start with '~/'");
 
@@ -170,6 +190,7 @@ const settingsSchema = objectSchema
     spotGrace: durationSchema.optional(),
     livePrices: booleanSchema.optional(),
     priceTtl: durationSchema.optional(),
+    rateLimit: objectSchema.extend({ ec2: rateLimitSchema.optional(), ssm: rateLimitSchema.optional(), s3: rateLimitSchema.optional() }).strict().optional(),
     name: textSchema.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes').optional(),
     _internal: objectSchema
       .extend({
@@ -235,11 +256,17 @@ export function resolveAwsSettings(settings: AwsProviderSettings): ResolvedAwsSe
     livePrices: parsed.livePrices ?? false,
     priceTtlMs: parsed.priceTtl ?? 6 * 3_600_000,
     clientConfig: clientConfig ?? {},
+    rateLimit: { ec2: rateLimitOf('ec2', parsed.rateLimit?.ec2), ssm: rateLimitOf('ssm', parsed.rateLimit?.ssm), s3: rateLimitOf('s3', parsed.rateLimit?.s3) },
     spotPollSeconds: parsed._internal?.spotPollSeconds ?? 5,
     commandPollMs: parsed._internal?.commandPollMs ?? 100,
     followPollMs: followPollMs === undefined ? [1_000, 5_000] : [followPollMs[0] as number, followPollMs[1] as number],
     commandLivenessMs: parsed._internal?.commandLivenessMs ?? 10_000,
   };
+}
+
+function rateLimitOf(service: AwsRateService, given: { requestsPerSecond?: number | undefined; burst?: number | undefined } | undefined): AwsRateLimit {
+  const defaults = DEFAULT_AWS_RATE_LIMITS[service];
+  return { requestsPerSecond: given?.requestsPerSecond ?? defaults.requestsPerSecond, burst: given?.burst ?? defaults.burst };
 }
 
 /** `~/x` → `<home>/x` on this machine; anything else unchanged. */

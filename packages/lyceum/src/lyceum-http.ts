@@ -1,6 +1,7 @@
 import ky, { isHTTPError, isNetworkError, isTimeoutError, type KyInstance } from 'ky';
-import { RunctlError, abortError, withRetry, type ResolvedRetryPolicy } from '@runctl/core';
+import { RunctlError, abortError, withRetry, type RequestPriority, type ResolvedRetryPolicy } from '@runctl/core';
 import { errorFromResponse, networkError, timeoutError, type CallContext } from './lyceum-errors.ts';
+import { METHOD_PRIORITY, budgetHints, lyceumRateBudget, type LyceumRateLimit } from './lyceum-rate-budget.ts';
 
 /** Options of one API call. */
 export interface LyceumRequestOptions {
@@ -16,6 +17,11 @@ export interface LyceumRequestOptions {
   fields?: Readonly<Record<string, string>>;
   /** Field blamed for a plain 400. */
   badRequestField?: string;
+  /**
+   * Place in the account's rate budget when calls queue. Default by method:
+   * DELETE high, POST normal, GET low; aborts pass `high` themselves.
+   */
+  priority?: RequestPriority;
 }
 
 /** Options of {@link LyceumHttp.open}. */
@@ -49,6 +55,7 @@ export interface LyceumHttpConfig {
   fetch: typeof globalThis.fetch | undefined;
   timeoutMs: number;
   retry: ResolvedRetryPolicy;
+  rateLimit: LyceumRateLimit;
 }
 
 const USER_AGENT = 'runctl-lyceum/0.1';
@@ -58,6 +65,10 @@ const USER_AGENT = 'runctl-lyceum/0.1';
  * runctl's `withRetry`, only for idempotent calls, so a VM creation or a run
  * submission is never sent twice by accident. Errors become
  * {@link RunctlError}s that never carry the request (or its key).
+ *
+ * Every request to the API's origin, retries included, first takes a token
+ * from the account's process-wide rate budget (core's `RateBudget`), and
+ * every answer feeds it: a 429 pauses all callers for its `Retry-After`.
  */
 export function createLyceumHttp(config: LyceumHttpConfig): LyceumHttp {
   const origin = new URL(config.baseURL).origin;
@@ -73,15 +84,31 @@ export function createLyceumHttp(config: LyceumHttpConfig): LyceumHttp {
     ...(config.orgSlug ? { 'x-org-slug': config.orgSlug } : {}),
   });
 
-  const once = async <T>(method: string, path: string, options: LyceumRequestOptions, context: CallContext): Promise<T> => {
+  /** Waits for a token, sends, and tells the budget how it went (429s included: ky throws them). */
+  const paced = async (priority: RequestPriority, signal: AbortSignal | undefined, send: () => Promise<Response>): Promise<Response> => {
+    const budget = lyceumRateBudget(config.baseURL, config.apiKey(), config.rateLimit);
+    await budget.acquire({ priority, signal });
     try {
-      const response = await client(path, {
-        method,
-        headers: authHeaders(),
-        ...(options.json === undefined ? {} : { json: options.json }),
-        ...(options.searchParams ? { searchParams: { ...options.searchParams } } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      const response = await send();
+      budget.observe(response.status, budgetHints(response, config.retry.maxDelayMs));
+      return response;
+    } catch (error) {
+      if (isHTTPError(error)) budget.observe(error.response.status, budgetHints(error.response, config.retry.maxDelayMs));
+      throw error;
+    }
+  };
+
+  const once = async <T>(method: 'GET' | 'POST' | 'DELETE', path: string, options: LyceumRequestOptions, context: CallContext): Promise<T> => {
+    try {
+      const response = await paced(options.priority ?? METHOD_PRIORITY[method], options.signal, () =>
+        client(path, {
+          method,
+          headers: authHeaders(),
+          ...(options.json === undefined ? {} : { json: options.json }),
+          ...(options.searchParams ? { searchParams: { ...options.searchParams } } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        }),
+      );
       const text = await response.text();
       if (text.trim() === '') return undefined as T;
       try {
@@ -123,12 +150,15 @@ export function createLyceumHttp(config: LyceumHttpConfig): LyceumHttp {
     async open(url: URL, options: LyceumOpenOptions = {}): Promise<Response> {
       const method = options.method ?? 'GET';
       const context: CallContext = { provider: config.provider, operation: `${method} ${url.pathname}` };
-      try {
-        return await client(url, {
+      const send = (): Promise<Response> =>
+        client(url, {
           method,
           headers: { accept: options.accept ?? '*/*', ...(options.withAuth ? authHeaders() : {}) },
           ...(options.signal ? { signal: options.signal } : {}),
         });
+      try {
+        // Streams and downloads are reads: last in line. Other origins are not the API and not paced.
+        return await (url.origin === origin ? paced('low', options.signal, send) : send());
       } catch (error) {
         throw toRunctl(error, context, options.signal);
       }

@@ -96,6 +96,7 @@ export function createLyceumProvider(settings: LyceumProviderSettings, internal:
     fetch: resolved.fetch,
     timeoutMs: resolved.timeoutMs,
     retry: resolved.retry,
+    rateLimit: resolved.rateLimit,
   });
   let keyPair: Promise<SshKeyPair> | undefined;
   const sshKey = (): Promise<SshKeyPair> => {

@@ -45,6 +45,13 @@ export interface LyceumProviderSettings {
    * Default: 3 retries, 500 ms doubling to at most 30 s, honouring `Retry-After`.
    */
   retry?: RetryPolicy;
+  /**
+   * Client-side pacing, shared by every provider instance on the same account
+   * (API key and base URL) in this process. Lyceum documents no quota, so the
+   * default is a conservative 5 requests/s sustained with bursts of 10. 429s
+   * pause it for their `Retry-After` on top, and halve the rate for a while.
+   */
+  rateLimit?: { requestsPerSecond?: number; burst?: number };
   /** SSH login on VMs (default `lyceum`). */
   sshUser?: string;
   /**
@@ -84,6 +91,7 @@ export interface ResolvedLyceumSettings {
   fetch: typeof globalThis.fetch | undefined;
   timeoutMs: number;
   retry: ResolvedRetryPolicy;
+  rateLimit: { requestsPerSecond: number; burst: number };
   sshUser: string;
   sshPrivateKey: string | undefined;
   sshPublicKey: string | undefined;
@@ -97,6 +105,9 @@ export interface ResolvedLyceumSettings {
   runTimeoutMs: number;
   streamIdleTimeoutMs: number;
 }
+
+/** Lyceum documents no rate limit: a conservative guess, overridable with `settings.rateLimit`. */
+export const DEFAULT_LYCEUM_RATE_LIMIT = { requestsPerSecond: 5, burst: 10 } as const;
 
 /** Lyceum caps every run's `timeout` at 600 s. */
 export const MAX_RUN_TIMEOUT_MS = 600_000;
@@ -116,6 +127,10 @@ const settingsSchema = objectSchema
     timeout: durationSchema.optional(),
     retry: objectSchema
       .extend({ maxRetries: countSchema(0, 20).optional(), initialDelayMs: countSchema(0, 600_000).optional(), maxDelayMs: countSchema(0, 3_600_000).optional() })
+      .strict()
+      .optional(),
+    rateLimit: objectSchema
+      .extend({ requestsPerSecond: hoursSchema.positive('must be greater than 0').optional(), burst: countSchema(1, 10_000).optional() })
       .strict()
       .optional(),
     sshUser: textSchema.regex(/^[A-Za-z0-9._-]+$/, 'must be a user name').optional(),
@@ -156,6 +171,10 @@ export function resolveLyceumSettings(settings: LyceumProviderSettings): Resolve
       maxRetries: parsed.retry?.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
       initialDelayMs: parsed.retry?.initialDelayMs ?? DEFAULT_RETRY_POLICY.initialDelayMs,
       maxDelayMs: parsed.retry?.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+    },
+    rateLimit: {
+      requestsPerSecond: parsed.rateLimit?.requestsPerSecond ?? DEFAULT_LYCEUM_RATE_LIMIT.requestsPerSecond,
+      burst: parsed.rateLimit?.burst ?? DEFAULT_LYCEUM_RATE_LIMIT.burst,
     },
     sshUser: parsed.sshUser ?? DEFAULT_LYCEUM_SSH_USER,
     sshPrivateKey: parsed.sshPrivateKey,

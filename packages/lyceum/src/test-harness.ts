@@ -30,6 +30,8 @@ export async function startLyceumHarness(
     pollInterval: 25,
     readyTimeout: '20s',
     retry: { maxRetries: 3, initialDelayMs: 5, maxDelayMs: 50 },
+    // Tests poll fast; the account budget is tested on its own (lyceum-rate-budget.test.ts).
+    rateLimit: { requestsPerSecond: 10_000, burst: 10_000 },
     ...options.settings,
   };
   const provider = createLyceumProvider(settings, options.internal ?? {});

@@ -8,7 +8,7 @@ import { RunctlError, registerSecret } from '@runctl/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients, type AwsClients } from '../aws-clients.ts';
 import { resolveAwsSettings } from '../aws-settings.ts';
-import { TEST_BUCKET, startAwsTestEnv, type AwsTestEnv } from '../test-support/aws-test-env.ts';
+import { GENEROUS_RATE_LIMITS, TEST_BUCKET, startAwsTestEnv, type AwsTestEnv } from '../test-support/aws-test-env.ts';
 import { runSsmCommand } from './ssm-command.ts';
 import { scriptCommand } from './ssm-scripts.ts';
 import { waitForSsmOnline } from './ssm-readiness.ts';
@@ -28,7 +28,9 @@ describe('SSM transport against the fake SSM (commands run for real in the sandb
   beforeAll(async () => {
     // GetCommandInvocation says InvocationDoesNotExist for 300 ms after each SendCommand.
     env = await startAwsTestEnv({ fake: { ec2: { runUserData: false }, ssm: { invocationVisibleAfterMs: 300 } } });
-    clients = createAwsClients(resolveAwsSettings({ region: 'us-east-1', clientConfig: { ec2: env.fake.clientConfig(), ssm: env.fake.clientConfig(), s3: env.s3.clientConfig() } }));
+    clients = createAwsClients(
+      resolveAwsSettings({ region: 'us-east-1', rateLimit: GENEROUS_RATE_LIMITS, clientConfig: { ec2: env.fake.clientConfig(), ssm: env.fake.clientConfig(), s3: env.s3.clientConfig() } }),
+    );
     const resource = await env.provider().createResource('t3.micro');
     instanceId = resource.id;
     sandbox = env.fake.instance(instanceId)?.sandboxDir as string;

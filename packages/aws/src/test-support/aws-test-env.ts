@@ -10,6 +10,13 @@ export const TEST_BUCKET = 'runctl-test';
 export const TEST_AMI = 'ami-0123456789abcdef0';
 export const TEST_PROFILE = 'runctl-instance';
 
+/** Tests poll fast; the budget itself is tested on its own (aws-rate-budget.test.ts). */
+export const GENEROUS_RATE_LIMITS = {
+  ec2: { requestsPerSecond: 10_000, burst: 10_000 },
+  ssm: { requestsPerSecond: 10_000, burst: 10_000 },
+  s3: { requestsPerSecond: 10_000, burst: 10_000 },
+};
+
 /** A fake AWS cloud, a real S3 server, and providers aimed at both. */
 export interface AwsTestEnv {
   fake: FakeAws;
@@ -76,6 +83,7 @@ export async function startAwsTestEnv(options: { fake?: FakeAwsOptions } = {}): 
         instanceProfile: TEST_PROFILE,
         spotGrace: '3s',
         killGrace: '2s',
+        rateLimit: GENEROUS_RATE_LIMITS,
         ...settings,
         clientConfig: {
           ec2: { ...fake.clientConfig(), maxAttempts: 3 },

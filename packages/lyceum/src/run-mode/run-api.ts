@@ -80,7 +80,8 @@ export function createRunApi(http: LyceumHttp, baseURL: string, provider: string
     },
     async abort(executionId, signal) {
       try {
-        await http.request('POST', `workloads/abort/${execution(executionId)}`, { signal, idempotent: true });
+        // A stop outranks status polls when the account's budget is contended, like a VM's DELETE.
+        await http.request('POST', `workloads/abort/${execution(executionId)}`, { signal, idempotent: true, priority: 'high' });
         return true;
       } catch (error) {
         // 404 means "not found or already finished".
