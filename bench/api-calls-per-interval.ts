@@ -41,8 +41,8 @@ async function lyceumCloud(dir: string): Promise<FakeCloud> {
   return { name: 'lyceum', provider, create: () => provider.createResource('a100'), calls: () => fake.calls.length, close: () => fake.close() };
 }
 
-/** EC2 takes at most 200 values per filter, so the watcher's DescribeInstances goes out once per 200 ids. */
-const EC2_IDS_PER_CALL = 200;
+/** Past 200 watched ids (EC2's limit per filter) the provider lists every managed instance instead, 1,000 per page. */
+const EC2_PAGE_SIZE = 1_000;
 
 async function awsCloud(dir: string): Promise<FakeCloud> {
   const fake = await startFakeAws({ sandboxRoot: `${dir}/aws-sandboxes` });
@@ -59,7 +59,7 @@ async function awsCloud(dir: string): Promise<FakeCloud> {
     create: () => provider.createResource('t3.micro', { image: 'ami-0123456789abcdef0' }),
     // The watcher's list calls (nothing else is sent while watching).
     calls: () => fake.callsTo('DescribeInstances').length,
-    note: (count) => (count > EC2_IDS_PER_CALL ? `; EC2 takes ${EC2_IDS_PER_CALL} ids per filter, so ${Math.ceil(count / EC2_IDS_PER_CALL)} here` : ''),
+    note: (count) => (count > EC2_PAGE_SIZE ? `; ${Math.ceil(count / EC2_PAGE_SIZE)} pages of ${EC2_PAGE_SIZE}` : ''),
     close: async () => {
       provider.close();
       await fake.close();

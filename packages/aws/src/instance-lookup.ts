@@ -64,20 +64,25 @@ export class InstanceLookup {
 
   /**
    * Every managed instance matching `filters` (and, if given, one of `ids`),
-   * following pagination: one call per 200 ids, whatever their number.
+   * following pagination. Up to 200 ids (EC2's limit per filter) travel as a
+   * filter; beyond that one paginated listing of every managed instance,
+   * filtered here, costs fewer calls than a call per 200 ids.
    */
   async list(filters: readonly Filter[], options: { ids?: readonly string[] | undefined; signal?: AbortSignal | undefined } = {}): Promise<Instance[]> {
     const { signal, ids } = options;
     if (ids !== undefined && ids.length === 0) return [];
     const { client, sdk } = await this.#clients.ec2();
+    const byFilter = ids !== undefined && ids.length <= MAX_FILTER_VALUES;
+    const idFilter = byFilter ? [{ Name: 'instance-id', Values: [...ids] }] : [];
+    const wanted = ids === undefined || byFilter ? undefined : new Set(ids);
     const instances: Instance[] = [];
-    const chunks = ids === undefined ? [undefined] : Array.from({ length: Math.ceil(ids.length / MAX_FILTER_VALUES) }, (_, index) => ids.slice(index * MAX_FILTER_VALUES, (index + 1) * MAX_FILTER_VALUES));
     try {
-      for (const chunk of chunks) {
-        const idFilter = chunk === undefined ? [] : [{ Name: 'instance-id', Values: chunk }];
-        const pages = sdk.paginateDescribeInstances({ client, pageSize: 1000, ...(signal ? { abortSignal: signal } : {}) }, { Filters: [MANAGED_FILTER, ...filters, ...idFilter] });
-        for await (const page of pages) {
-          for (const reservation of page.Reservations ?? []) instances.push(...(reservation.Instances ?? []));
+      const pages = sdk.paginateDescribeInstances({ client, pageSize: 1000, ...(signal ? { abortSignal: signal } : {}) }, { Filters: [MANAGED_FILTER, ...filters, ...idFilter] });
+      for await (const page of pages) {
+        for (const reservation of page.Reservations ?? []) {
+          for (const instance of reservation.Instances ?? []) {
+            if (wanted === undefined || wanted.has(instance.InstanceId ?? '')) instances.push(instance);
+          }
         }
       }
     } catch (error) {
