@@ -1,25 +1,30 @@
-// Runs every benchmark (or those named) and prints one markdown table.
+// Runs every benchmark (or those whose names contain an argument), each in a
+// fresh process so memory and timings never carry over, and prints one
+// markdown table.
 //   pnpm -r build && node bench/run.ts                  # all, against the built packages
-//   node --conditions=@runctl/source bench/run.ts local  # names matching "local", from sources
-const BENCHES: Record<string, () => Promise<{ run(): Promise<string[]> }>> = {
-  'local-first-log-latency': () => import('./local-first-log-latency.ts'),
-  'local-log-throughput': () => import('./local-log-throughput.ts'),
-  'local-slow-consumer': () => import('./local-slow-consumer.ts'),
-  'local-follow-many': () => import('./local-follow-many.ts'),
-  'ssh-download': () => import('./ssh-download.ts'),
-  'ssh-log-throughput': () => import('./ssh-log-throughput.ts'),
-  'api-calls-per-interval': () => import('./api-calls-per-interval.ts'),
-  'import-time': () => import('./import-time.ts'),
-};
+//   node --conditions=@runctl/source bench/run.ts local  # names containing "local", from sources
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BENCHES = [
+  'local-first-log-latency',
+  'local-log-throughput',
+  'local-slow-consumer',
+  'local-follow-many',
+  'ssh-download',
+  'ssh-log-throughput',
+  'api-calls-per-interval',
+  'import-time',
+];
 
 const filters = process.argv.slice(2);
-const selected = Object.entries(BENCHES).filter(([name]) => filters.length === 0 || filters.some((filter) => name.includes(filter)));
+const selected = BENCHES.filter((name) => filters.length === 0 || filters.some((filter) => name.includes(filter)));
 console.log('| benchmark | reference | runctl | ratio | goal |');
 console.log('|---|---|---|---|---|');
-for (const [name, load] of selected) {
-  try {
-    for (const line of await (await load()).run()) console.log(line);
-  } catch (error) {
-    console.log(`| ${name} | failed: ${(error as Error).message.split('\n')[0]} | | | |`);
-  }
+for (const name of selected) {
+  const file = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
+  const result = spawnSync(process.execPath, [...process.execArgv, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const rows = result.stdout.split('\n').filter((line) => line.startsWith('|'));
+  for (const row of rows) console.log(row);
+  if (result.status !== 0 || rows.length === 0) console.log(`| ${name} | failed (exit ${result.status}): ${result.stderr.trim().split('\n').at(-1) ?? ''} | | | |`);
 }
