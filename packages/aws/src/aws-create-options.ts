@@ -1,5 +1,5 @@
-import { createResourceOptionsSchema, type CreateResourceOptions } from '@runctl/core';
-import { AVAILABILITY_ZONE_PATTERN, integerSchema, objectSchema, textSchema } from './aws-schemas.ts';
+import { createResourceOptionsSchema, integerSchema, textSchema, z, type CreateResourceOptions } from '@runctl/core';
+import { AVAILABILITY_ZONE_PATTERN } from './aws-schemas.ts';
 import type { AwsFallback } from './instance-type.ts';
 
 /** Options of `createResource` on AWS: the common ones plus the machine's shape. */
@@ -32,25 +32,24 @@ export interface AwsCreateResourceOptions extends CreateResourceOptions {
   idempotencyKey?: string;
 }
 
-const zoneSchema = textSchema.regex(AVAILABILITY_ZONE_PATTERN, 'must be an availability zone such as us-east-1a');
-const subnetSchema = textSchema.regex(/^subnet-[0-9a-f]+$/, 'must be a subnet id');
+const zoneSchema = textSchema.check(z.regex(AVAILABILITY_ZONE_PATTERN, 'must be an availability zone such as us-east-1a'));
+const subnetSchema = textSchema.check(z.regex(/^subnet-[0-9a-f]+$/, 'must be a subnet id'));
 
-const fallbackSchema = textSchema.or(
-  objectSchema
-    .extend({ instanceType: textSchema.optional(), availabilityZone: zoneSchema.optional(), subnetId: subnetSchema.optional() })
-    .strict()
-    .refine((value) => Object.keys(value).length > 0, 'must name an instance type, a zone or a subnet'),
-);
+const fallbackSchema = z.union([
+  textSchema,
+  z
+    .strictObject({ instanceType: z.optional(textSchema), availabilityZone: z.optional(zoneSchema), subnetId: z.optional(subnetSchema) })
+    .check(z.refine((value) => Object.keys(value).length > 0, 'must name an instance type, a zone or a subnet')),
+]);
 
 /** Schema of {@link AwsCreateResourceOptions}. */
-export const awsCreateOptionsSchema = createResourceOptionsSchema
-  .extend({
-    image: textSchema.regex(/^(ami-[0-9a-f]{8,17}|\/[A-Za-z0-9_.\-/]+)$/, 'must be an AMI id (ami-…) or an SSM parameter name (/…)').optional(),
-    rootDeviceName: textSchema.regex(/^\/dev\/[a-z0-9]+$/, 'must be a device name such as /dev/sda1').optional(),
-    diskGb: integerSchema(8, 16_384).optional(),
-    availabilityZone: zoneSchema.optional(),
-    subnetId: subnetSchema.optional(),
-    fallbacks: fallbackSchema.array().max(20).optional(),
-    idempotencyKey: textSchema.max(512).optional(),
-  })
-  .strict();
+export const awsCreateOptionsSchema = z.strictObject({
+  ...createResourceOptionsSchema.shape,
+  image: z.optional(textSchema.check(z.regex(/^(ami-[0-9a-f]{8,17}|\/[A-Za-z0-9_.\-/]+)$/, 'must be an AMI id (ami-…) or an SSM parameter name (/…)'))),
+  rootDeviceName: z.optional(textSchema.check(z.regex(/^\/dev\/[a-z0-9]+$/, 'must be a device name such as /dev/sda1'))),
+  diskGb: z.optional(integerSchema(8, 16_384)),
+  availabilityZone: z.optional(zoneSchema),
+  subnetId: z.optional(subnetSchema),
+  fallbacks: z.optional(z.array(fallbackSchema).check(z.maxLength(20))),
+  idempotencyKey: z.optional(textSchema.check(z.maxLength(512))),
+});

@@ -4,9 +4,9 @@ import type { EC2ClientConfig } from '@aws-sdk/client-ec2';
 import type { PricingClientConfig } from '@aws-sdk/client-pricing';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import type { SSMClientConfig } from '@aws-sdk/client-ssm';
-import { InvalidInputError, durationSchema, parseInput, registerSecret, type Duration } from '@runctl/core';
+import { InvalidInputError, durationSchema, integerSchema, oneOfSchema, parseInput, positiveSchema, registerSecret, textSchema, z, type Duration } from '@runctl/core';
 import { DEFAULT_AWS_RATE_LIMITS, type AwsRateLimit, type AwsRateService } from './aws-rate-budget.ts';
-import { booleanSchema, bucketSchema, integerSchema, objectSchema, oneOfSchema, positiveSchema, textSchema } from './aws-schemas.ts';
+import { bucketSchema } from './aws-schemas.ts';
 
 /** Where the SSH data plane connects for one instance. */
 export interface AwsSshEndpoint {
@@ -156,53 +156,49 @@ export interface ResolvedAwsSettings {
   commandLivenessMs: number;
 }
 
-const rateLimitSchema = objectSchema.extend({ requestsPerSecond: positiveSchema.optional(), burst: integerSchema(1, 10_000).optional() }).strict();
+const rateLimitSchema = z.strictObject({ requestsPerSecond: z.optional(positiveSchema), burst: z.optional(integerSchema(1, 10_000)) });
 
-const pathSchema = textSchema.regex(/^(~$|~\/|\/)/, "must be an absolute path or start with '~/'");
+const pathSchema = textSchema.check(z.regex(/^(~$|~\/|\/)/, "must be an absolute path or start with '~/'"));
 
-const settingsSchema = objectSchema
-  .extend({
-    region: textSchema.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as us-east-1').optional(),
-    profile: textSchema.optional(),
-    bucket: bucketSchema.optional(),
-    prefix: textSchema.regex(/^[A-Za-z0-9!_.*'()/-]+$/, 'must be an S3 key prefix of safe characters').optional(),
-    instanceProfile: textSchema.optional(),
-    subnetId: textSchema.regex(/^subnet-[0-9a-f]+$/, 'must be a subnet id').optional(),
-    securityGroupIds: textSchema.regex(/^sg-[0-9a-f]+$/, 'must be a security group id').array().optional(),
-    keyName: textSchema.optional(),
-    transport: oneOfSchema(['ssm', 'ssh'] as const).optional(),
-    ssh: objectSchema
-      .extend({
-        username: textSchema.regex(/^[a-z_][a-z0-9_-]*$/, 'must be a user name').optional(),
-        privateKey: textSchema.optional(),
-        passphrase: textSchema.optional(),
-        agent: booleanSchema.or(textSchema).optional(),
-        knownHostsDir: textSchema.optional(),
-        address: oneOfSchema(['public', 'private'] as const).optional(),
-        port: integerSchema(1, 65_535).optional(),
-      })
-      .strict()
-      .optional(),
-    workspace: pathSchema.optional(),
-    defaultMaxLifetime: durationSchema.or(booleanSchema.refine((value) => !value, 'must be a duration or false')).optional(),
-    readyTimeout: durationSchema.optional(),
-    killGrace: durationSchema.optional(),
-    spotGrace: durationSchema.optional(),
-    livePrices: booleanSchema.optional(),
-    priceTtl: durationSchema.optional(),
-    rateLimit: objectSchema.extend({ ec2: rateLimitSchema.optional(), ssm: rateLimitSchema.optional(), s3: rateLimitSchema.optional() }).strict().optional(),
-    name: textSchema.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes').optional(),
-    _internal: objectSchema
-      .extend({
-        spotPollSeconds: integerSchema(1, 60).optional(),
-        commandPollMs: integerSchema(1, 10_000).optional(),
-        followPollMs: integerSchema(1, 60_000).array().length(2).optional(),
-        commandLivenessMs: integerSchema(1, 600_000).optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
+const sshSchema = z.strictObject({
+  username: z.optional(textSchema.check(z.regex(/^[a-z_][a-z0-9_-]*$/, 'must be a user name'))),
+  privateKey: z.optional(textSchema),
+  passphrase: z.optional(textSchema),
+  agent: z.optional(z.union([z.boolean(), textSchema])),
+  knownHostsDir: z.optional(textSchema),
+  address: z.optional(oneOfSchema(['public', 'private'] as const)),
+  port: z.optional(integerSchema(1, 65_535)),
+});
+
+const internalSchema = z.strictObject({
+  spotPollSeconds: z.optional(integerSchema(1, 60)),
+  commandPollMs: z.optional(integerSchema(1, 10_000)),
+  followPollMs: z.optional(z.array(integerSchema(1, 60_000)).check(z.length(2))),
+  commandLivenessMs: z.optional(integerSchema(1, 600_000)),
+});
+
+const settingsSchema = z.strictObject({
+  region: z.optional(textSchema.check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as us-east-1'))),
+  profile: z.optional(textSchema),
+  bucket: z.optional(bucketSchema),
+  prefix: z.optional(textSchema.check(z.regex(/^[A-Za-z0-9!_.*'()/-]+$/, 'must be an S3 key prefix of safe characters'))),
+  instanceProfile: z.optional(textSchema),
+  subnetId: z.optional(textSchema.check(z.regex(/^subnet-[0-9a-f]+$/, 'must be a subnet id'))),
+  securityGroupIds: z.optional(z.array(textSchema.check(z.regex(/^sg-[0-9a-f]+$/, 'must be a security group id')))),
+  keyName: z.optional(textSchema),
+  transport: z.optional(oneOfSchema(['ssm', 'ssh'] as const)),
+  ssh: z.optional(sshSchema),
+  workspace: z.optional(pathSchema),
+  defaultMaxLifetime: z.optional(z.union([durationSchema, z.boolean().check(z.refine((value) => !value, 'must be a duration or false'))])),
+  readyTimeout: z.optional(durationSchema),
+  killGrace: z.optional(durationSchema),
+  spotGrace: z.optional(durationSchema),
+  livePrices: z.optional(z.boolean()),
+  priceTtl: z.optional(durationSchema),
+  rateLimit: z.optional(z.strictObject({ ec2: z.optional(rateLimitSchema), ssm: z.optional(rateLimitSchema), s3: z.optional(rateLimitSchema) })),
+  name: z.optional(textSchema.check(z.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes'))),
+  _internal: z.optional(internalSchema),
+});
 
 /**
  * Validates settings (errors name the field, e.g. `settings.bucket`) and

@@ -54,6 +54,8 @@ export {
   trainingJobSchema,
   type ParsedTrainingJob,
 } from './schemas/provider-inputs.ts';
+export { integerSchema, oneOfSchema, positiveSchema, textSchema } from './schemas/settings-helpers.ts';
+export * as z from './schemas/zod-mini.ts';
 
 // Log utilities
 export { LineSplitter, type LineSink, type LineSplitterOptions, type SplitLine } from './logs/line-splitter.ts';

@@ -9,6 +9,7 @@ import {
   resourceFilterSchema,
   resourceIdSchema,
   throwIfAborted,
+  z,
   type CallOptions,
   type CostEstimate,
   type CreateResourceOptions,
@@ -32,7 +33,7 @@ const CAPABILITIES: ProviderCapabilities = {
   tags: true,
 };
 
-const createOptionsSchema = createResourceOptionsSchema.strict();
+const createOptionsSchema = z.strictObject(createResourceOptionsSchema.shape);
 
 /**
  * The provider for this machine, and the default one: no cloud, no

@@ -1,4 +1,4 @@
-import { createResourceOptionsSchema, hoursSchema, safeStringSchema, type CreateResourceOptions } from '@runctl/core';
+import { createResourceOptionsSchema, hoursSchema, safeStringSchema, textSchema, z, type CreateResourceOptions } from '@runctl/core';
 
 /** Options of `createResource` on Lyceum. */
 export interface LyceumCreateResourceOptions extends CreateResourceOptions {
@@ -14,13 +14,11 @@ export interface LyceumCreateResourceOptions extends CreateResourceOptions {
   image?: string;
 }
 
-// zod reaches this package only through @runctl/core's schemas.
-const specValueSchema = safeStringSchema.max(1024).or(hoursSchema).or(createResourceOptionsSchema.shape.spot.unwrap());
+const specValueSchema = z.union([safeStringSchema.check(z.maxLength(1024)), hoursSchema, z.boolean()]);
 
 /** Validates {@link LyceumCreateResourceOptions}; unknown keys are errors naming them. */
-export const lyceumCreateOptionsSchema = createResourceOptionsSchema
-  .extend({
-    instanceSpecs: createResourceOptionsSchema.pick({}).catchall(specValueSchema).optional(),
-    image: safeStringSchema.min(1, 'must not be empty').regex(/^\S+$/, 'must be an image reference without spaces').optional(),
-  })
-  .strict();
+export const lyceumCreateOptionsSchema = z.strictObject({
+  ...createResourceOptionsSchema.shape,
+  instanceSpecs: z.optional(z.catchall(z.object({}), specValueSchema)),
+  image: z.optional(textSchema.check(z.regex(/^\S+$/, 'must be an image reference without spaces'))),
+});

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import {
   DEFAULT_RETRY_POLICY,
   InvalidInputError,
-  createResourceOptionsSchema,
   durationSchema,
   hoursSchema,
   parseInput,
-  resourceFilterSchema,
-  safeStringSchema,
+  positiveSchema,
+  textSchema,
+  z,
   type Duration,
   type ResolvedRetryPolicy,
   type RetryPolicy,
@@ -112,41 +112,33 @@ export const DEFAULT_LYCEUM_RATE_LIMIT = { requestsPerSecond: 5, burst: 10 } as 
 /** Lyceum caps every run's `timeout` at 600 s. */
 export const MAX_RUN_TIMEOUT_MS = 600_000;
 
-// zod reaches this package only through @runctl/core's schemas.
-const objectSchema = createResourceOptionsSchema.pick({});
-const textSchema = safeStringSchema.min(1, 'must not be empty');
-const countSchema = (min: number, max: number) => hoursSchema.int().min(min).max(max);
+// Unlike core's integerSchema, a fraction here gets zod's own "expected int" message.
+const countSchema = (min: number, max: number) => hoursSchema.check(z.int(), z.minimum(min), z.maximum(max));
 
-const settingsSchema = objectSchema
-  .extend({
-    apiKey: textSchema.optional(),
-    baseURL: textSchema.refine(isHttpUrl, 'must be an http(s) URL').optional(),
-    orgSlug: textSchema.regex(/^[A-Za-z0-9._-]+$/, 'must be an organization slug').optional(),
-    headers: resourceFilterSchema.shape.tags.optional(),
-    name: textSchema.regex(/^[a-z][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes').optional(),
-    timeout: durationSchema.optional(),
-    retry: objectSchema
-      .extend({ maxRetries: countSchema(0, 20).optional(), initialDelayMs: countSchema(0, 600_000).optional(), maxDelayMs: countSchema(0, 3_600_000).optional() })
-      .strict()
-      .optional(),
-    rateLimit: objectSchema
-      .extend({ requestsPerSecond: hoursSchema.positive('must be greater than 0').optional(), burst: countSchema(1, 10_000).optional() })
-      .strict()
-      .optional(),
-    sshUser: textSchema.regex(/^[A-Za-z0-9._-]+$/, 'must be a user name').optional(),
-    sshPrivateKey: textSchema.optional(),
-    sshPublicKey: textSchema.regex(/^(ssh-|ecdsa-|sk-)\S+ \S+/, 'must be an OpenSSH public key line').optional(),
-    sshKeyDir: textSchema.optional(),
-    knownHostsDir: textSchema.optional(),
-    readyTimeout: durationSchema.optional(),
-    pollInterval: durationSchema.optional(),
-    remoteWorkspace: textSchema.regex(/^\/[^\n]*$/, 'must be an absolute path').optional(),
-    killGrace: durationSchema.optional(),
-    priceCacheTtl: durationSchema.optional(),
-    runTimeout: durationSchema.refine((ms) => ms >= 1_000 && ms <= MAX_RUN_TIMEOUT_MS, 'must be between 1s and 600s (Lyceum runs stop at 600 s)').optional(),
-    streamIdleTimeout: durationSchema.optional(),
-  })
-  .strict();
+const settingsSchema = z.strictObject({
+  apiKey: z.optional(textSchema),
+  baseURL: z.optional(textSchema.check(z.refine(isHttpUrl, 'must be an http(s) URL'))),
+  orgSlug: z.optional(textSchema.check(z.regex(/^[A-Za-z0-9._-]+$/, 'must be an organization slug'))),
+  headers: z.optional(z.record(z.string(), z.string())),
+  name: z.optional(textSchema.check(z.regex(/^[a-z][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes'))),
+  timeout: z.optional(durationSchema),
+  retry: z.optional(
+    z.strictObject({ maxRetries: z.optional(countSchema(0, 20)), initialDelayMs: z.optional(countSchema(0, 600_000)), maxDelayMs: z.optional(countSchema(0, 3_600_000)) }),
+  ),
+  rateLimit: z.optional(z.strictObject({ requestsPerSecond: z.optional(positiveSchema), burst: z.optional(countSchema(1, 10_000)) })),
+  sshUser: z.optional(textSchema.check(z.regex(/^[A-Za-z0-9._-]+$/, 'must be a user name'))),
+  sshPrivateKey: z.optional(textSchema),
+  sshPublicKey: z.optional(textSchema.check(z.regex(/^(ssh-|ecdsa-|sk-)\S+ \S+/, 'must be an OpenSSH public key line'))),
+  sshKeyDir: z.optional(textSchema),
+  knownHostsDir: z.optional(textSchema),
+  readyTimeout: z.optional(durationSchema),
+  pollInterval: z.optional(durationSchema),
+  remoteWorkspace: z.optional(textSchema.check(z.regex(/^\/[^\n]*$/, 'must be an absolute path'))),
+  killGrace: z.optional(durationSchema),
+  priceCacheTtl: z.optional(durationSchema),
+  runTimeout: z.optional(durationSchema.check(z.refine((ms) => ms >= 1_000 && ms <= MAX_RUN_TIMEOUT_MS, 'must be between 1s and 600s (Lyceum runs stop at 600 s)'))),
+  streamIdleTimeout: z.optional(durationSchema),
+});
 
 /**
  * Validates settings (errors name the field, e.g. `settings.timeout`) and

@@ -1,17 +1,14 @@
-import { InvalidInputError, createResourceOptionsSchema, durationSchema, parseInput } from '@runctl/core';
+import { InvalidInputError, createResourceOptionsSchema, durationSchema, integerSchema, oneOfSchema, parseInput, textSchema, z } from '@runctl/core';
 import type { ContainerLogOptions, ResolvedContainerLogOptions } from './container-logs.ts';
-import { booleanSchema, integerSchema, oneOfSchema, textSchema } from './runpod-schemas.ts';
 
-const schema = createResourceOptionsSchema
-  .pick({ signal: true })
-  .extend({
-    source: oneOfSchema(['container', 'system', 'all'] as const).optional(),
-    tail: integerSchema(0, 5_000).optional(),
-    cursor: textSchema.optional(),
-    follow: booleanSchema.optional(),
-    idleTimeout: durationSchema.optional(),
-  })
-  .strict();
+const schema = z.strictObject({
+  signal: createResourceOptionsSchema.shape.signal,
+  source: z.optional(oneOfSchema(['container', 'system', 'all'] as const)),
+  tail: z.optional(integerSchema(0, 5_000)),
+  cursor: z.optional(textSchema),
+  follow: z.optional(z.boolean()),
+  idleTimeout: z.optional(durationSchema),
+});
 
 /** Validates {@link ContainerLogOptions}; errors name the field (`options.tail`). */
 export function resolveContainerLogOptions(options: ContainerLogOptions, provider: string): ResolvedContainerLogOptions {

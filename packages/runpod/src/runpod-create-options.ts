@@ -1,6 +1,15 @@
-import { createResourceOptionsSchema, envSchema, safeStringSchema, type CreateResourceOptions } from '@runctl/core';
+import {
+  createResourceOptionsSchema,
+  envSchema,
+  integerSchema,
+  oneOfSchema,
+  positiveSchema,
+  safeStringSchema,
+  textSchema,
+  z,
+  type CreateResourceOptions,
+} from '@runctl/core';
 import type { RunpodCloud } from './runpod-api-types.ts';
-import { integerSchema, objectSchema, oneOfSchema, positiveSchema, textSchema } from './runpod-schemas.ts';
 
 /** A persistent volume on the pod's host, or an existing network volume. */
 export type RunpodVolume =
@@ -44,43 +53,50 @@ export const DEFAULT_RUNPOD_IMAGE = 'runpod/pytorch:1.0.2-cu1281-torch280-ubuntu
 export const DEFAULT_DISK_GB = 50;
 export const DEFAULT_MOUNT_PATH = '/workspace';
 
-const mountPathSchema = textSchema.regex(/^\/[^\s]*$/, 'must be an absolute path without spaces');
-const portSchema = safeStringSchema.regex(/^\d{1,5}\/(tcp|http)$/, "must look like '8888/http' or '22/tcp'").refine((port) => {
-  const number = Number(port.split('/')[0]);
-  return number >= 1 && number <= 65_535;
-}, 'port must be 1-65535');
+const mountPathSchema = textSchema.check(z.regex(/^\/[^\s]*$/, 'must be an absolute path without spaces'));
+const portSchema = safeStringSchema.check(
+  z.regex(/^\d{1,5}\/(tcp|http)$/, "must look like '8888/http' or '22/tcp'"),
+  z.refine((port) => {
+    const number = Number(port.split('/')[0]);
+    return number >= 1 && number <= 65_535;
+  }, 'port must be 1-65535'),
+);
 
-const volumeSchema = integerSchema(10, 100_000).or(
-  objectSchema.extend({ sizeGb: integerSchema(10, 100_000), path: mountPathSchema.optional() }).strict(),
-).or(objectSchema.extend({ networkVolumeId: textSchema, path: mountPathSchema.optional() }).strict());
+const volumeSchema = z.union([
+  integerSchema(10, 100_000),
+  z.strictObject({ sizeGb: integerSchema(10, 100_000), path: z.optional(mountPathSchema) }),
+  z.strictObject({ networkVolumeId: textSchema, path: z.optional(mountPathSchema) }),
+]);
 
 /** Validates {@link RunpodCreateResourceOptions}; errors name the field (`options.gpuCount`). */
-export const runpodCreateOptionsSchema = createResourceOptionsSchema
-  .extend({
-    gpuCount: integerSchema(1, 16).optional(),
-    cloud: oneOfSchema<RunpodCloud>(['SECURE', 'COMMUNITY']).optional(),
-    image: textSchema.regex(/^\S+$/, 'must be an image reference without spaces').optional(),
-    disk: integerSchema(1, 100_000).optional(),
-    volume: volumeSchema.optional(),
-    env: envSchema.optional(),
-    bidPerGpu: positiveSchema.optional(),
-    dataCenterIds: textSchema.regex(/^[A-Za-z0-9-]+$/, 'must be a data center id such as EU-RO-1').array().optional(),
-    ports: portSchema.array().optional(),
+export const runpodCreateOptionsSchema = z
+  .strictObject({
+    ...createResourceOptionsSchema.shape,
+    gpuCount: z.optional(integerSchema(1, 16)),
+    cloud: z.optional(oneOfSchema<RunpodCloud>(['SECURE', 'COMMUNITY'])),
+    image: z.optional(textSchema.check(z.regex(/^\S+$/, 'must be an image reference without spaces'))),
+    disk: z.optional(integerSchema(1, 100_000)),
+    volume: z.optional(volumeSchema),
+    env: z.optional(envSchema),
+    bidPerGpu: z.optional(positiveSchema),
+    dataCenterIds: z.optional(z.array(textSchema.check(z.regex(/^[A-Za-z0-9-]+$/, 'must be a data center id such as EU-RO-1')))),
+    ports: z.optional(z.array(portSchema)),
   })
-  .strict()
-  .superRefine((options, context) => {
-    for (const key of Object.keys(options.env ?? {})) {
-      if (key.startsWith('RUNCTL_') || key === 'PUBLIC_KEY') {
-        context.addIssue({ code: 'custom', path: ['env', key], message: 'is reserved: runctl sets RUNCTL_* markers, and RunPod sets PUBLIC_KEY from your registered SSH keys' });
+  .check(
+    z.superRefine((options, context) => {
+      for (const key of Object.keys(options.env ?? {})) {
+        if (key.startsWith('RUNCTL_') || key === 'PUBLIC_KEY') {
+          context.addIssue({ code: 'custom', path: ['env', key], message: 'is reserved: runctl sets RUNCTL_* markers, and RunPod sets PUBLIC_KEY from your registered SSH keys' });
+        }
       }
-    }
-    if (options.spot === true && options.bidPerGpu === undefined) {
-      context.addIssue({ code: 'custom', path: ['bidPerGpu'], message: 'is required with spot: true (your bid in USD per GPU per hour; see the spot price in the RunPod console)' });
-    }
-    if (options.spot !== true && options.bidPerGpu !== undefined) {
-      context.addIssue({ code: 'custom', path: ['bidPerGpu'], message: 'only applies with spot: true' });
-    }
-  });
+      if (options.spot === true && options.bidPerGpu === undefined) {
+        context.addIssue({ code: 'custom', path: ['bidPerGpu'], message: 'is required with spot: true (your bid in USD per GPU per hour; see the spot price in the RunPod console)' });
+      }
+      if (options.spot !== true && options.bidPerGpu !== undefined) {
+        context.addIssue({ code: 'custom', path: ['bidPerGpu'], message: 'only applies with spot: true' });
+      }
+    }),
+  );
 
 /** The options after validation (`maxLifetime` in ms). */
-export type ParsedRunpodCreateOptions = ReturnType<typeof runpodCreateOptionsSchema.parse>;
+export type ParsedRunpodCreateOptions = z.output<typeof runpodCreateOptionsSchema>;

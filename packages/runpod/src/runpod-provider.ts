@@ -2,10 +2,13 @@ import {
   RunctlError,
   createResourceOptionsSchema,
   hoursSchema,
+  integerSchema,
+  oneOfSchema,
   parseInput,
   resourceFilterSchema,
   resourceIdSchema,
   throwIfAborted,
+  z,
   type CallOptions,
   type LogEvent,
   type ProviderCapabilities,
@@ -29,7 +32,6 @@ import { createRunpodDataPlane } from './runpod-data-plane.ts';
 import { createRunpodHttp } from './runpod-http.ts';
 import { GpuCatalog, estimateRunpodCost, type ListGpuTypesOptions, type RunpodCostOptions } from './runpod-prices.ts';
 import type { RunpodMonitorOptions, RunpodProvider } from './runpod-provider-types.ts';
-import { booleanSchema, integerSchema, oneOfSchema } from './runpod-schemas.ts';
 import { resolveRunpodSettings, type RunpodProviderSettings } from './runpod-settings.ts';
 import { runpodMonitor } from './runpod-monitor.ts';
 import { createSshKeyManager } from './ssh-key-manager.ts';
@@ -47,9 +49,9 @@ const CAPABILITIES: ProviderCapabilities = {
 };
 
 const cloudSchema = oneOfSchema(['SECURE', 'COMMUNITY'] as const);
-const withSignal = createResourceOptionsSchema.pick({ signal: true });
-const costOptionsSchema = withSignal.extend({ gpuCount: integerSchema(1, 16).optional(), cloud: cloudSchema.optional() }).strict();
-const gpuTypesOptionsSchema = withSignal.extend({ gpuCount: integerSchema(1, 16).optional(), cloud: cloudSchema.optional(), refresh: booleanSchema.optional() }).strict();
+const costOptionsShape = { signal: createResourceOptionsSchema.shape.signal, gpuCount: z.optional(integerSchema(1, 16)), cloud: z.optional(cloudSchema) };
+const costOptionsSchema = z.strictObject(costOptionsShape);
+const gpuTypesOptionsSchema = z.strictObject({ ...costOptionsShape, refresh: z.optional(z.boolean()) });
 
 /**
  * The RunPod provider: pods through REST v2 (spot pods through GraphQL

@@ -4,13 +4,16 @@ import {
   DEFAULT_RETRY_POLICY,
   InvalidInputError,
   durationSchema,
+  integerSchema,
   parseInput,
+  positiveSchema,
   registerSecret,
+  textSchema,
+  z,
   type Duration,
   type ResolvedRetryPolicy,
   type RetryPolicy,
 } from '@runctl/core';
-import { integerSchema, objectSchema, positiveSchema, textSchema } from './runpod-schemas.ts';
 
 /** Our SSH identity for pods, when you do not want runctl to generate one. */
 export interface RunpodSshKeySettings {
@@ -103,34 +106,31 @@ export interface ResolvedRunpodSettings {
 export const DEFAULT_BASE_URL = 'https://api.runpod.io/v2';
 export const DEFAULT_WORKSPACE = '/workspace/runctl';
 
-const urlSchema = textSchema.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL');
-const absolutePathSchema = textSchema.regex(/^\//, 'must be an absolute path');
-const sshKeySchema = objectSchema.extend({ privateKey: textSchema, publicKey: textSchema.optional(), passphrase: textSchema.optional() }).strict();
+const urlSchema = textSchema.check(z.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL'));
+const absolutePathSchema = textSchema.check(z.regex(/^\//, 'must be an absolute path'));
+const sshKeySchema = z.strictObject({ privateKey: textSchema, publicKey: z.optional(textSchema), passphrase: z.optional(textSchema) });
 
-const settingsSchema = objectSchema
-  .extend({
-    apiKey: textSchema.optional(),
-    baseURL: urlSchema.optional(),
-    graphqlURL: urlSchema.optional(),
-    headers: objectSchema.catchall(textSchema).optional(),
-    timeout: durationSchema.optional(),
-    retry: objectSchema
-      .extend({ maxRetries: integerSchema(0, 20).optional(), initialDelayMs: integerSchema(0, 600_000).optional(), maxDelayMs: integerSchema(0, 3_600_000).optional() })
-      .strict()
-      .optional(),
-    rateLimit: objectSchema.extend({ requestsPerSecond: positiveSchema.optional(), burst: integerSchema(1, 10_000).optional() }).strict().optional(),
-    readyTimeout: durationSchema.optional(),
-    pollInterval: durationSchema.optional(),
-    priceTtl: durationSchema.optional(),
-    sshKey: sshKeySchema.optional(),
-    keyDir: textSchema.optional(),
-    knownHostsDir: textSchema.optional(),
-    workspace: absolutePathSchema.optional(),
-    killGrace: durationSchema.optional(),
-    name: textSchema.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes').optional(),
-    _internal: objectSchema.extend({ containerEnvFile: absolutePathSchema.optional(), sshConnectTimeout: durationSchema.optional() }).strict().optional(),
-  })
-  .strict();
+const settingsSchema = z.strictObject({
+  apiKey: z.optional(textSchema),
+  baseURL: z.optional(urlSchema),
+  graphqlURL: z.optional(urlSchema),
+  headers: z.optional(z.catchall(z.object({}), textSchema)),
+  timeout: z.optional(durationSchema),
+  retry: z.optional(
+    z.strictObject({ maxRetries: z.optional(integerSchema(0, 20)), initialDelayMs: z.optional(integerSchema(0, 600_000)), maxDelayMs: z.optional(integerSchema(0, 3_600_000)) }),
+  ),
+  rateLimit: z.optional(z.strictObject({ requestsPerSecond: z.optional(positiveSchema), burst: z.optional(integerSchema(1, 10_000)) })),
+  readyTimeout: z.optional(durationSchema),
+  pollInterval: z.optional(durationSchema),
+  priceTtl: z.optional(durationSchema),
+  sshKey: z.optional(sshKeySchema),
+  keyDir: z.optional(textSchema),
+  knownHostsDir: z.optional(textSchema),
+  workspace: z.optional(absolutePathSchema),
+  killGrace: z.optional(durationSchema),
+  name: z.optional(textSchema.check(z.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes'))),
+  _internal: z.optional(z.strictObject({ containerEnvFile: z.optional(absolutePathSchema), sshConnectTimeout: z.optional(durationSchema) })),
+});
 
 /**
  * Validates settings (errors name the field, e.g. `settings.timeout`) and

@@ -8,6 +8,7 @@ import {
   resourceFilterSchema,
   resourceIdSchema,
   throwIfAborted,
+  z,
   type CallOptions,
   type CostEstimate,
   type CreateResourceOptions,
@@ -34,7 +35,7 @@ const CAPABILITIES: ProviderCapabilities = {
   tags: true,
 };
 
-const createOptionsSchema = createResourceOptionsSchema.strict();
+const createOptionsSchema = z.strictObject(createResourceOptionsSchema.shape);
 
 /**
  * The provider for machines you already have, reached over SSH. A resource

@@ -1,11 +1,13 @@
 import {
-  createResourceOptionsSchema,
   durationSchema,
   hoursSchema,
   nameSchema,
+  oneOfSchema,
   parseInput,
   registerSecret,
   safeStringSchema,
+  textSchema,
+  z,
   type Duration,
 } from '@runctl/core';
 import type { HostKeyPolicy } from '@runctl/agent';
@@ -76,54 +78,52 @@ export interface ResolvedSshHost {
   workspaceRoot: string;
 }
 
-// zod is reached through @runctl/core's schemas (it is not a direct dependency of this package).
-const objectSchema = createResourceOptionsSchema.pick({});
-const booleanSchema = createResourceOptionsSchema.shape.spot.unwrap();
-const textSchema = safeStringSchema.min(1, 'must not be empty');
-const policySchema = safeStringSchema.refine((value): value is HostKeyPolicy => value === 'strict' || value === 'accept-new', "must be 'strict' or 'accept-new'");
-const rootSchema = textSchema.regex(/^(\/|~\/|~$)/, "must be an absolute path or start with '~/'");
+const policySchema = oneOfSchema<HostKeyPolicy>(['strict', 'accept-new'], "must be 'strict' or 'accept-new'");
+const rootSchema = textSchema.check(z.regex(/^(\/|~\/|~$)/, "must be an absolute path or start with '~/'"));
 
-const hostSchema = objectSchema
-  .extend({
+const hostSchema = z
+  .strictObject({
     name: nameSchema,
-    host: textSchema.regex(/^[^\s@/]+$/, 'must be a host name or IP address'),
-    port: hoursSchema.int().min(1).max(65_535).optional(),
-    user: textSchema.regex(/^[^\s@:/]+$/, 'must be a user name'),
-    privateKey: textSchema.optional(),
-    passphrase: safeStringSchema.optional(),
-    agent: booleanSchema.or(textSchema).optional(),
-    instanceType: textSchema.optional(),
-    labels: textSchema.array().optional(),
-    gpus: hoursSchema.int().optional(),
-    costPerHour: hoursSchema.optional(),
-    knownHosts: textSchema.optional(),
-    hostKeyPolicy: policySchema.optional(),
-    workspaceRoot: rootSchema.optional(),
+    host: textSchema.check(z.regex(/^[^\s@/]+$/, 'must be a host name or IP address')),
+    port: z.optional(hoursSchema.check(z.int(), z.minimum(1), z.maximum(65_535))),
+    user: textSchema.check(z.regex(/^[^\s@:/]+$/, 'must be a user name')),
+    privateKey: z.optional(textSchema),
+    passphrase: z.optional(safeStringSchema),
+    agent: z.optional(z.union([z.boolean(), textSchema])),
+    instanceType: z.optional(textSchema),
+    labels: z.optional(z.array(textSchema)),
+    gpus: z.optional(hoursSchema.check(z.int())),
+    costPerHour: z.optional(hoursSchema),
+    knownHosts: z.optional(textSchema),
+    hostKeyPolicy: z.optional(policySchema),
+    workspaceRoot: z.optional(rootSchema),
   })
-  .strict()
-  .superRefine((host, context) => {
-    if (host.privateKey === undefined && (host.agent === undefined || host.agent === false)) {
-      context.addIssue({ code: 'custom', path: ['privateKey'], message: 'give privateKey or agent' });
-    }
-  });
+  .check(
+    z.superRefine((host, context) => {
+      if (host.privateKey === undefined && (host.agent === undefined || host.agent === false)) {
+        context.addIssue({ code: 'custom', path: ['privateKey'], message: 'give privateKey or agent' });
+      }
+    }),
+  );
 
-const settingsSchema = objectSchema
-  .extend({
-    hosts: hostSchema.array().min(1, 'must list at least one host'),
-    workspaceRoot: rootSchema.optional(),
-    knownHosts: textSchema.optional(),
-    hostKeyPolicy: policySchema.optional(),
-    connectTimeout: durationSchema.optional(),
-    name: nameSchema.optional(),
+const settingsSchema = z
+  .strictObject({
+    hosts: z.array(hostSchema).check(z.minLength(1, 'must list at least one host')),
+    workspaceRoot: z.optional(rootSchema),
+    knownHosts: z.optional(textSchema),
+    hostKeyPolicy: z.optional(policySchema),
+    connectTimeout: z.optional(durationSchema),
+    name: z.optional(nameSchema),
   })
-  .strict()
-  .superRefine((settings, context) => {
-    const seen = new Set<string>();
-    settings.hosts.forEach((host, index) => {
-      if (seen.has(host.name)) context.addIssue({ code: 'custom', path: ['hosts', index, 'name'], message: `is used by another host` });
-      seen.add(host.name);
-    });
-  });
+  .check(
+    z.superRefine((settings, context) => {
+      const seen = new Set<string>();
+      settings.hosts.forEach((host, index) => {
+        if (seen.has(host.name)) context.addIssue({ code: 'custom', path: ['hosts', index, 'name'], message: `is used by another host` });
+        seen.add(host.name);
+      });
+    }),
+  );
 
 /** Validated settings: the hosts with defaults applied, and the connection settings. */
 export interface ResolvedSshSettings {

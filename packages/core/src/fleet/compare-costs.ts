@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { toRunctlError } from '../errors/to-runctl-error.ts';
 import { findGpu } from '../gpu/gpu-catalog.ts';
 import type { PriceSource } from '../provider/cost-estimate.ts';
 import type { CallOptions } from '../provider/training-provider.ts';
 import type { ProviderFailure, ProviderRegistry } from '../registry/provider-registry.ts';
 import { parseInput } from '../schemas/parse-input.ts';
+import * as z from '../schemas/zod-mini.ts';
 import { InvalidInputError } from '../errors/invalid-input-error.ts';
 
 /** What to price. */
@@ -46,14 +46,12 @@ export interface CostComparison {
   failures: ProviderFailure[];
 }
 
-const querySchema = z
-  .object({
-    gpu: z.string().min(1),
-    count: z.number().int().positive().max(1024).optional(),
-    hours: z.number().nonnegative().finite().optional(),
-    spot: z.boolean().optional(),
-  })
-  .strict();
+const querySchema = z.strictObject({
+  gpu: z.string().check(z.minLength(1)),
+  count: z.optional(z.number().check(z.int(), z.positive(), z.maximum(1024))),
+  hours: z.optional(z.number().check(z.nonnegative())),
+  spot: z.optional(z.boolean()),
+});
 
 /**
  * Prices a GPU on every registered provider that offers it, concurrently,
@@ -74,7 +72,6 @@ export async function compareCosts(registry: ProviderRegistry, query: CostQuery,
   }
   const count = parsed.count ?? 1;
   const hours = parsed.hours ?? 1;
-  const now = Date.now();
   const tasks = registry.names().flatMap((name) =>
     (model.offers[name] ?? []).map(async (offer): Promise<CostRow> => {
       const instances = Math.ceil(count / offer.count);
@@ -87,7 +84,9 @@ export async function compareCosts(registry: ProviderRegistry, query: CostQuery,
         costPerHour: estimate.costPerHour * instances,
         total: estimate.costPerHour * instances * hours,
         source: estimate.source,
-        ageMs: Math.max(0, now - estimate.asOf.getTime()),
+        // Aged when the price arrives, not when it was asked for: a price stamped
+        // during the call must not come out younger than it is.
+        ageMs: Math.max(0, Date.now() - estimate.asOf.getTime()),
       };
       if (estimate.spotCostPerHour !== undefined) row.spotCostPerHour = estimate.spotCostPerHour * instances;
       return row;

@@ -1,12 +1,12 @@
-import type { z } from 'zod';
 import { InvalidInputError } from '../errors/invalid-input-error.ts';
+import type * as z from './zod-mini.ts';
 
 /**
  * Validates a public input and returns the parsed value, or throws an
  * {@link InvalidInputError} whose `field` is the dotted path of the first
  * offending value, prefixed by `argument` (e.g. `job.maxRuntime`).
  */
-export function parseInput<Schema extends z.ZodType>(
+export function parseInput<Schema extends z.ZodMiniType>(
   schema: Schema,
   value: unknown,
   argument: string,

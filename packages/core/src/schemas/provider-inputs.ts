@@ -1,74 +1,79 @@
-import { z } from 'zod';
 import { RESOURCE_STATES, type ResourceState } from '../resource/resource-state.ts';
 import { durationSchema, envSchema, nameSchema, safeStringSchema, signalSchema, tagsSchema } from './common.ts';
+import * as z from './zod-mini.ts';
 
 /** Schema of a resource id argument. */
-export const resourceIdSchema = z.string().min(1, 'must not be empty').max(256).regex(/^[A-Za-z0-9._:@-]+$/, 'contains characters no provider uses in ids');
+export const resourceIdSchema = z
+  .string()
+  .check(z.minLength(1, 'must not be empty'), z.maxLength(256), z.regex(/^[A-Za-z0-9._:@-]+$/, 'contains characters no provider uses in ids'));
 
-/** Schema of {@link CreateResourceOptions}. Providers `.extend()` it with their own fields. */
+/**
+ * Schema of {@link CreateResourceOptions}. Providers spread its `shape` into
+ * their own `z.strictObject({ ...createResourceOptionsSchema.shape, ... })`.
+ */
 export const createResourceOptionsSchema = z.object({
-  name: nameSchema.optional(),
-  tags: tagsSchema.optional(),
-  spot: z.boolean().optional(),
-  maxLifetime: durationSchema.optional(),
-  signal: signalSchema.optional(),
+  name: z.optional(nameSchema),
+  tags: z.optional(tagsSchema),
+  spot: z.optional(z.boolean()),
+  maxLifetime: z.optional(durationSchema),
+  signal: z.optional(signalSchema),
 });
+
+/** Non-empty safe text. */
+const nonEmptySchema = safeStringSchema.check(z.minLength(1));
 
 /** Schema of {@link TrainingJob}. */
 export const trainingJobSchema = z
-  .object({
-    name: nameSchema.optional(),
-    script: safeStringSchema.min(1).optional(),
-    command: z.union([safeStringSchema.min(1), z.array(safeStringSchema).min(1, 'must have at least one element')]).optional(),
-    args: z.array(safeStringSchema).optional(),
-    workdir: safeStringSchema.min(1).optional(),
-    dataSource: safeStringSchema.min(1).optional(),
-    outputDest: safeStringSchema.min(1).optional(),
-    checkpointDir: safeStringSchema.min(1).optional(),
-    environment: envSchema.optional(),
-    secrets: envSchema.optional(),
-    maxRuntime: durationSchema.optional(),
+  .strictObject({
+    name: z.optional(nameSchema),
+    script: z.optional(nonEmptySchema),
+    command: z.optional(z.union([nonEmptySchema, z.array(safeStringSchema).check(z.minLength(1, 'must have at least one element'))])),
+    args: z.optional(z.array(safeStringSchema)),
+    workdir: z.optional(nonEmptySchema),
+    dataSource: z.optional(nonEmptySchema),
+    outputDest: z.optional(nonEmptySchema),
+    checkpointDir: z.optional(nonEmptySchema),
+    environment: z.optional(envSchema),
+    secrets: z.optional(envSchema),
+    maxRuntime: z.optional(durationSchema),
   })
-  .strict()
-  .superRefine((job, context) => {
-    if (job.script === undefined && job.command === undefined) {
-      context.addIssue({ code: 'custom', path: ['script'], message: 'give either script or command' });
-    }
-    if (job.script !== undefined && job.command !== undefined) {
-      context.addIssue({ code: 'custom', path: ['command'], message: 'give script or command, not both' });
-    }
-    for (const key of Object.keys(job.secrets ?? {})) {
-      if (job.environment !== undefined && key in job.environment) {
-        context.addIssue({ code: 'custom', path: ['secrets', key], message: 'is also set in environment' });
+  .check(
+    z.superRefine((job, context) => {
+      if (job.script === undefined && job.command === undefined) {
+        context.addIssue({ code: 'custom', path: ['script'], message: 'give either script or command' });
       }
-    }
-  });
+      if (job.script !== undefined && job.command !== undefined) {
+        context.addIssue({ code: 'custom', path: ['command'], message: 'give script or command, not both' });
+      }
+      for (const key of Object.keys(job.secrets ?? {})) {
+        if (job.environment !== undefined && key in job.environment) {
+          context.addIssue({ code: 'custom', path: ['secrets', key], message: 'is also set in environment' });
+        }
+      }
+    }),
+  );
 
 /** Schema of {@link MonitorOptions}. */
-export const monitorOptionsSchema = z
-  .object({
-    jobId: z.string().min(1).optional(),
-    follow: z.boolean().optional(),
-    cursor: z.string().min(1).optional(),
-    signal: signalSchema.optional(),
-  })
-  .strict();
+export const monitorOptionsSchema = z.strictObject({
+  jobId: z.optional(z.string().check(z.minLength(1))),
+  follow: z.optional(z.boolean()),
+  cursor: z.optional(z.string().check(z.minLength(1))),
+  signal: z.optional(signalSchema),
+});
 
 /** Schema of {@link ResourceFilter}. */
-export const resourceFilterSchema = z
-  .object({
-    ids: z.array(z.string()).optional(),
-    states: z.array(z.enum(RESOURCE_STATES as readonly ResourceState[] as [ResourceState, ...ResourceState[]])).optional(),
-    tags: z.record(z.string(), z.string()).optional(),
-    managedOnly: z.boolean().optional(),
-  })
-  .strict();
+export const resourceFilterSchema = z.strictObject({
+  ids: z.optional(z.array(z.string())),
+  states: z.optional(z.array(z.enum(RESOURCE_STATES as readonly ResourceState[] as [ResourceState, ...ResourceState[]]))),
+  tags: z.optional(z.record(z.string(), z.string())),
+  managedOnly: z.optional(z.boolean()),
+});
 
-/** Schema of the `hours` argument of `estimateCost`. */
-export const hoursSchema = z.number().finite().nonnegative();
+/** Schema of the `hours` argument of `estimateCost`: a finite number, 0 or more. */
+export const hoursSchema = z.number().check(z.nonnegative());
 
 /** Schema of a path argument (remote or local). */
-export const pathSchema = safeStringSchema.min(1, 'must not be empty');
+export const pathSchema = safeStringSchema.check(z.minLength(1, 'must not be empty'));
 
 /** A {@link TrainingJob} after validation: `maxRuntime` is in milliseconds. */
 export type ParsedTrainingJob = z.output<typeof trainingJobSchema>;

@@ -28,7 +28,10 @@ import {
   resourceIdSchema,
   trainingJobSchema,
 } from '../schemas/provider-inputs.ts';
+import * as z from '../schemas/zod-mini.ts';
 import { abortError, throwIfAborted } from '../util/abort.ts';
+
+const createOptionsSchema = z.strictObject(createResourceOptionsSchema.shape);
 
 /** What a simulated job prints, leaves behind and exits with. */
 export interface MockJobScript {
@@ -99,7 +102,7 @@ export function createMockProvider(settings: MockProviderSettings = {}): Trainin
     capabilities: CAPABILITIES,
 
     async createResource(instanceType: string, options: CreateResourceOptions = {}) {
-      const parsed = parseInput(createResourceOptionsSchema.strict(), options, 'options', name);
+      const parsed = parseInput(createOptionsSchema, options, 'options', name);
       throwIfAborted(parsed.signal, name);
       const id = `mock-${++counter}`;
       const now = new Date();

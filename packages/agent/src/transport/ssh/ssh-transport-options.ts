@@ -1,12 +1,14 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
-  createResourceOptionsSchema,
   durationSchema,
   hoursSchema,
+  oneOfSchema,
   parseInput,
   registerSecret,
   safeStringSchema,
+  textSchema,
+  z,
   type Duration,
 } from '@runctl/core';
 
@@ -85,40 +87,35 @@ export interface ResolvedSshTransportOptions {
   provider: string | undefined;
 }
 
-// zod is reached through @runctl/core's schemas (it is not a direct dependency of this package).
-const objectSchema = createResourceOptionsSchema.pick({});
-const booleanSchema = createResourceOptionsSchema.shape.spot.unwrap();
-const countSchema = (min: number, max: number) => hoursSchema.int().min(min).max(max);
-const textSchema = safeStringSchema.min(1, 'must not be empty');
+// Unlike core's integerSchema, a fraction here gets zod's own "expected int" message.
+const countSchema = (min: number, max: number) => hoursSchema.check(z.int(), z.minimum(min), z.maximum(max));
 
-const optionsSchema = objectSchema
-  .extend({
-    host: textSchema.regex(/^[^\s@/]+$/, 'must be a host name or IP address'),
-    port: countSchema(1, 65_535).optional(),
-    username: textSchema.regex(/^[^\s@:/]+$/, 'must be a user name'),
-    privateKey: textSchema.optional(),
-    passphrase: safeStringSchema.optional(),
-    agent: booleanSchema.or(textSchema).optional(),
-    knownHosts: textSchema.optional(),
-    hostKeyPolicy: safeStringSchema.refine((value): value is HostKeyPolicy => value === 'strict' || value === 'accept-new', "must be 'strict' or 'accept-new'").optional(),
-    connectTimeout: durationSchema.optional(),
-    keepaliveInterval: durationSchema.optional(),
-    reconnect: objectSchema
-      .extend({ retries: countSchema(0, 100).optional(), minDelay: durationSchema.optional(), maxDelay: durationSchema.optional() })
-      .strict()
-      .optional(),
-    envPrefix: safeStringSchema.array().optional(),
-    maxChannels: countSchema(2, 64).optional(),
-    sftpChannels: countSchema(1, 16).optional(),
-    verifyDownloads: safeStringSchema.refine((value): value is 'resumed' | 'always' => value === 'resumed' || value === 'always', "must be 'resumed' or 'always'").optional(),
-    provider: textSchema.optional(),
+const optionsSchema = z
+  .strictObject({
+    host: textSchema.check(z.regex(/^[^\s@/]+$/, 'must be a host name or IP address')),
+    port: z.optional(countSchema(1, 65_535)),
+    username: textSchema.check(z.regex(/^[^\s@:/]+$/, 'must be a user name')),
+    privateKey: z.optional(textSchema),
+    passphrase: z.optional(safeStringSchema),
+    agent: z.optional(z.union([z.boolean(), textSchema])),
+    knownHosts: z.optional(textSchema),
+    hostKeyPolicy: z.optional(oneOfSchema<HostKeyPolicy>(['strict', 'accept-new'], "must be 'strict' or 'accept-new'")),
+    connectTimeout: z.optional(durationSchema),
+    keepaliveInterval: z.optional(durationSchema),
+    reconnect: z.optional(z.strictObject({ retries: z.optional(countSchema(0, 100)), minDelay: z.optional(durationSchema), maxDelay: z.optional(durationSchema) })),
+    envPrefix: z.optional(z.array(safeStringSchema)),
+    maxChannels: z.optional(countSchema(2, 64)),
+    sftpChannels: z.optional(countSchema(1, 16)),
+    verifyDownloads: z.optional(oneOfSchema<'resumed' | 'always'>(['resumed', 'always'], "must be 'resumed' or 'always'")),
+    provider: z.optional(textSchema),
   })
-  .strict()
-  .superRefine((options, context) => {
-    if (options.privateKey === undefined && (options.agent === undefined || options.agent === false)) {
-      context.addIssue({ code: 'custom', path: ['privateKey'], message: 'give privateKey or agent' });
-    }
-  });
+  .check(
+    z.superRefine((options, context) => {
+      if (options.privateKey === undefined && (options.agent === undefined || options.agent === false)) {
+        context.addIssue({ code: 'custom', path: ['privateKey'], message: 'give privateKey or agent' });
+      }
+    }),
+  );
 
 /** Validates {@link SshTransportOptions} (errors name the field) and fills in defaults. */
 export function resolveSshTransportOptions(options: SshTransportOptions): ResolvedSshTransportOptions {
