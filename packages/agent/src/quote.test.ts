@@ -31,7 +31,8 @@ describe('quoteArgv', () => {
         }),
         { numRuns: 150 },
       );
-    });
+      // 150 shell processes: slow on a loaded 2-core CI machine, never stuck.
+    }, 120_000);
   }
 
   it('leaves plain words bare and quotes everything else', () => {

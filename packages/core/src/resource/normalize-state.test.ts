@@ -11,7 +11,7 @@ describe('normalizeState', () => {
     ['terminating', 'terminating'], ['shutting-down', 'terminating'],
     ['terminated', 'terminated'],
     ['error', 'error'], ['boot_failed', 'error'], ['ErrorState', 'error'], ['FAILED_SYSTEM', 'error'],
-    ['weird', 'unknown'], ['', 'unknown'],
+    ['weird', 'unknown'], ['', 'unknown'], ['__proto__', 'unknown'], ['constructor', 'unknown'], ['toString', 'unknown'],
   ] as const)('maps %j to %s', (raw, state) => {
     expect(normalizeState(raw)).toBe(state);
   });

@@ -39,8 +39,8 @@ export function normalizeState(raw: string, providerMap?: StateMap): ResourceSta
       if (candidate.toLowerCase() === key) return state;
     }
   }
-  const shared = SHARED_TABLE[key];
-  if (shared !== undefined) return shared;
+  // Own keys only: `__proto__` or `constructor` must not find Object.prototype's.
+  if (Object.hasOwn(SHARED_TABLE, key)) return SHARED_TABLE[key] as ResourceState;
   if (key.includes('error') || key.includes('failed')) return 'error';
   return 'unknown';
 }
