@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 
 /** Never synced: version control and runctl's own folder. */
 const ALWAYS_IGNORED = ['.git/', '.runctl/', '.hg/', '.svn/'];
@@ -19,11 +19,13 @@ export interface WorkdirSelection {
  * Symlinks are skipped. Paths are relative and `/`-separated.
  */
 export async function selectWorkdirFiles(root: string): Promise<WorkdirSelection> {
+  // Loaded here, not at import: only a workdir sync needs it.
+  const ignore = (await import('ignore')).default;
   const files = new Set<string>();
   const directories = new Set<string>();
   const walk = async (relative: string, rules: Array<{ base: string; matcher: Ignore }>): Promise<void> => {
     const absolute = relative === '' ? root : join(root, relative);
-    const local = await rulesIn(absolute);
+    const local = await rulesIn(absolute, ignore);
     const active = local === undefined ? rules : [...rules, { base: relative, matcher: local }];
     for (const entry of await readdir(absolute, { withFileTypes: true })) {
       const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
@@ -46,7 +48,7 @@ export async function selectWorkdirFiles(root: string): Promise<WorkdirSelection
   };
 }
 
-async function rulesIn(folder: string): Promise<Ignore | undefined> {
+async function rulesIn(folder: string, ignore: () => Ignore): Promise<Ignore | undefined> {
   let matcher: Ignore | undefined;
   for (const name of ['.gitignore', '.runctlignore']) {
     const text = await readFile(join(folder, name), 'utf8').catch(() => undefined);

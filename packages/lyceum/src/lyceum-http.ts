@@ -1,4 +1,4 @@
-import ky, { isHTTPError, isNetworkError, isTimeoutError, type KyInstance } from 'ky';
+import type { KyInstance } from 'ky';
 import { RunctlError, abortError, withRetry, type RequestPriority, type ResolvedRetryPolicy } from '@runctl/core';
 import { errorFromResponse, networkError, timeoutError, type CallContext } from './lyceum-errors.ts';
 import { METHOD_PRIORITY, budgetHints, lyceumRateBudget, type LyceumRateLimit } from './lyceum-rate-budget.ts';
@@ -72,13 +72,25 @@ const USER_AGENT = 'runctl-lyceum/0.1';
  */
 export function createLyceumHttp(config: LyceumHttpConfig): LyceumHttp {
   const origin = new URL(config.baseURL).origin;
-  const client: KyInstance = ky.create({
-    prefix: `${config.baseURL}/`,
-    timeout: config.timeoutMs,
-    retry: 0,
-    headers: { 'user-agent': USER_AGENT, ...config.headers },
-    ...(config.fetch ? { fetch: config.fetch } : {}),
-  });
+  // ky loads on the first request (~50 ms of import time nobody should pay for creating a provider).
+  let kyModule: typeof import('ky') | undefined;
+  let loading: Promise<KyInstance> | undefined;
+  const client = async (path: string | URL, options: Parameters<KyInstance>[1]): Promise<Response> => {
+    loading ??= import('ky').then((module) => {
+      kyModule = module;
+      return module.default.create({
+        prefix: `${config.baseURL}/`,
+        timeout: config.timeoutMs,
+        retry: 0,
+        headers: { 'user-agent': USER_AGENT, ...config.headers },
+        ...(config.fetch ? { fetch: config.fetch } : {}),
+      });
+    });
+    return (await loading)(path, options);
+  };
+  const isHTTPError = (error: unknown): error is import('ky').HTTPError => kyModule?.isHTTPError(error) === true;
+  const isTimeoutError = (error: unknown): boolean => kyModule?.isTimeoutError(error) === true;
+  const isNetworkError = (error: unknown): boolean => kyModule?.isNetworkError(error) === true;
   const authHeaders = (): Record<string, string> => ({
     authorization: `Bearer ${config.apiKey()}`,
     ...(config.orgSlug ? { 'x-org-slug': config.orgSlug } : {}),

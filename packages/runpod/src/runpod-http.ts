@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import ky from 'ky';
+import type { KyInstance } from 'ky';
 import { RunctlError, anySignal, parseRateLimit, rateBudgetFor, withRetry, type RateBudget, type RequestPriority } from '@runctl/core';
 import { asProblem, httpError, retryAfterMs, transportError } from './runpod-errors.ts';
 import type { ResolvedRunpodSettings } from './runpod-settings.ts';
@@ -48,12 +48,19 @@ export function createRunpodHttp(settings: ResolvedRunpodSettings, apiKey: () =>
     const account = createHash('sha256').update(`${settings.baseURL}\n${key}`).digest('hex').slice(0, 24);
     return rateBudgetFor(`runpod:${account}`, { ratePerSecond: settings.rateLimit.requestsPerSecond, burst: settings.rateLimit.burst });
   };
-  const client = ky.create({
-    timeout: settings.timeoutMs,
-    retry: 0, // retries happen in withRetry, where creates are excluded
-    throwHttpErrors: false,
-    ...(settings.fetch ? { fetch: settings.fetch } : {}),
-  });
+  // ky loads on the first request (~50 ms of import time nobody should pay for creating a provider).
+  let loading: Promise<KyInstance> | undefined;
+  const client = async (url: string, options: Parameters<KyInstance>[1]): Promise<Response> => {
+    loading ??= import('ky').then(({ default: ky }) =>
+      ky.create({
+        timeout: settings.timeoutMs,
+        retry: 0, // retries happen in withRetry, where creates are excluded
+        throwHttpErrors: false,
+        ...(settings.fetch ? { fetch: settings.fetch } : {}),
+      }),
+    );
+    return (await loading)(url, options);
+  };
 
   const send = async (request: RunpodRequest, accept: string, bodyTimeout?: AbortSignal): Promise<{ response: Response; operation: string }> => {
     const url = /^https?:\/\//.test(request.path) ? request.path : `${settings.baseURL}${request.path}`;

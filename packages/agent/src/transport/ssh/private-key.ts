@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { RunctlError, registerSecret } from '@runctl/core';
-import ssh2 from 'ssh2';
 import { expandHome } from './ssh-transport-options.ts';
+import { loadSsh2 } from './load-ssh2.ts';
 
 /**
  * Reads and checks a private key given as its text or as a file path.
@@ -21,7 +21,7 @@ export async function loadPrivateKey(value: string, passphrase: string | undefin
     }
     registerSecret(key.toString('utf8').trim());
   }
-  const parsed = ssh2.utils.parseKey(key, passphrase);
+  const parsed = (await loadSsh2()).utils.parseKey(key, passphrase);
   if (parsed instanceof Error) {
     const encrypted = /encrypted|passphrase|decrypt/i.test(parsed.message);
     throw new RunctlError({

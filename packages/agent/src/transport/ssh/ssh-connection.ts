@@ -1,12 +1,13 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { RunctlError, abortError, throwIfAborted } from '@runctl/core';
-import ssh2, { type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
+import type { ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
 import { prepareHostKeyCheck } from './host-key-check.ts';
 import { backoff } from './reconnect-policy.ts';
 import { loadPrivateKey } from './private-key.ts';
 import { connectError, type SshErrorContext } from './ssh-errors.ts';
 import { SshSession } from './ssh-session.ts';
 import type { ResolvedSshTransportOptions } from './ssh-transport-options.ts';
+import { loadSsh2 } from './load-ssh2.ts';
 
 /**
  * Owns the one SSH connection of a transport: connects lazily, shares a
@@ -122,7 +123,7 @@ export class SshConnection {
     // Our own socket, so an idle connection can let the process exit (unref).
     const socket = connectTcp({ host: options.host, port: options.port });
     config.sock = socket;
-    const client = new ssh2.Client();
+    const client = new (await loadSsh2()).Client();
     const session = new SshSession(client, socket, context, options);
     await new Promise<void>((resolve, reject) => {
       let settled = false;
