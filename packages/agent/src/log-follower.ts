@@ -112,6 +112,8 @@ export async function* followJobLogBatches(source: JobLogSource, options: Follow
   let lastLiveness = Date.now();
   let lastTimeline = Number.NEGATIVE_INFINITY;
   const cursorPrefix = cursorPrefixOf(position.jobId);
+  let stdoutText = String(consumed.stdout);
+  let stderrText = String(consumed.stderr);
   const clock = new SharedClock();
   const readTimeline = async (): Promise<void> => {
     timeline.append(await source.read('timeline', timeline.bytesRead, 1 << 14, signal));
@@ -158,7 +160,10 @@ export async function* followJobLogBatches(source: JobLogSource, options: Follow
         next.head++;
         consumed[next.name] = end;
         event.timestamp = clock.at(timeline.timeOf(next.name, end));
-        event.cursor = `${cursorPrefix}${consumed.stdout}.${consumed.stderr}`;
+        // Only the stream that moved needs a new number string.
+        if (next.name === 'stdout') stdoutText = String(end);
+        else stderrText = String(end);
+        event.cursor = `${cursorPrefix}${stdoutText}.${stderrText}`;
         batch.push(event);
       }
       if (streams.every((stream) => stream.done && pending(stream) === 0)) {

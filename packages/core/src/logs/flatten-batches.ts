@@ -12,23 +12,28 @@ export function flattenBatches<T>(source: AsyncIterable<readonly T[]>): AsyncIte
   let index = 0;
   let finished = false;
   const done = (): IteratorResult<T> => ({ value: undefined, done: true });
+  const refill = async (): Promise<IteratorResult<T>> => {
+    while (index >= batch.length) {
+      if (finished) return done();
+      const result = await iterator.next();
+      if (result.done === true) {
+        finished = true;
+        return done();
+      }
+      batch = result.value;
+      index = 0;
+    }
+    return { value: batch[index++] as T, done: false };
+  };
 
   const flattened: AsyncIterableIterator<T> = {
     [Symbol.asyncIterator]() {
       return flattened;
     },
-    async next(): Promise<IteratorResult<T>> {
-      while (index >= batch.length) {
-        if (finished) return done();
-        const result = await iterator.next();
-        if (result.done === true) {
-          finished = true;
-          return done();
-        }
-        batch = result.value;
-        index = 0;
-      }
-      return { value: batch[index++] as T, done: false };
+    next(): Promise<IteratorResult<T>> {
+      // The common case stays off the async-function path: one resolved promise per item.
+      if (index < batch.length) return Promise.resolve({ value: batch[index++] as T, done: false });
+      return refill();
     },
     async return(): Promise<IteratorResult<T>> {
       if (!finished) {
