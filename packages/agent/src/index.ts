@@ -17,3 +17,4 @@ export { loadSshKeyPair, type SshKeyPairSource } from './ssh-keys/load-ssh-key-p
 export { generateEd25519KeyPair } from './ssh-keys/openssh-key-format.ts';
 export { keyIdentity, publicKeyOf } from './ssh-keys/public-key.ts';
 export type { SshKeyPair } from './ssh-keys/ssh-key-pair.ts';
+export { expandHome } from './expand-home.ts';

@@ -1,5 +1,4 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { expandHome } from '@runctl/agent';
 import type { EC2ClientConfig } from '@aws-sdk/client-ec2';
 import type { PricingClientConfig } from '@aws-sdk/client-pricing';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
@@ -265,7 +264,3 @@ function rateLimitOf(service: AwsRateService, given: { requestsPerSecond?: numbe
   return { requestsPerSecond: given?.requestsPerSecond ?? defaults.requestsPerSecond, burst: given?.burst ?? defaults.burst };
 }
 
-/** `~/x` → `<home>/x` on this machine; anything else unchanged. */
-export function expandHome(path: string): string {
-  return path === '~' ? homedir() : path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
-}

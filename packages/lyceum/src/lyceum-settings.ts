@@ -1,5 +1,4 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { expandHome } from '@runctl/agent';
 import {
   DEFAULT_RETRY_POLICY,
   InvalidInputError,
@@ -183,10 +182,6 @@ export function resolveLyceumSettings(settings: LyceumProviderSettings): Resolve
   };
 }
 
-/** `~/x` → `<home>/x`; anything else unchanged. Home is read when called, not at import. */
-export function expandHome(path: string): string {
-  return path === '~' ? homedir() : path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
-}
 
 function isHttpUrl(value: string): boolean {
   try {

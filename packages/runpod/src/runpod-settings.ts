@@ -1,5 +1,4 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { expandHome } from '@runctl/agent';
 import {
   DEFAULT_RETRY_POLICY,
   InvalidInputError,
@@ -176,7 +175,3 @@ export function resolveRunpodSettings(settings: RunpodProviderSettings): Resolve
   };
 }
 
-/** `~/x` → `<home>/x`; anything else unchanged. */
-export function expandHome(path: string): string {
-  return path === '~' ? homedir() : path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
-}

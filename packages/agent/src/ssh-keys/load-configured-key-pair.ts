@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidInputError, registerSecret } from '@runctl/core';
-import { expandHome } from '../transport/ssh/ssh-transport-options.ts';
+import { expandHome } from '../expand-home.ts';
 import { isPublicKeyLine, publicKeyOf } from './public-key.ts';
 import type { SshKeyPair } from './ssh-key-pair.ts';
 

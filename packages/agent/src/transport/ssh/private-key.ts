@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { RunctlError, registerSecret } from '@runctl/core';
-import { expandHome } from './ssh-transport-options.ts';
+import { expandHome } from '../../expand-home.ts';
 import { loadSsh2 } from './load-ssh2.ts';
 
 /**

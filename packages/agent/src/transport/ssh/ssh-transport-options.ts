@@ -1,5 +1,4 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { expandHome } from '../../expand-home.ts';
 import {
   durationSchema,
   hoursSchema,
@@ -148,7 +147,3 @@ export function resolveSshTransportOptions(options: SshTransportOptions): Resolv
   };
 }
 
-/** `~/x` → `<home>/x`; anything else unchanged. */
-export function expandHome(path: string): string {
-  return path === '~' ? homedir() : path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
-}
