@@ -17,13 +17,14 @@ import {
   type JobHandle,
   type LogEvent,
   type MonitorOptions,
+  type ParsedTrainingJob,
   type TrainingJob,
   type TrainingProvider,
   type TrainingStatus,
 } from '@runctl/core';
 import type { AgentClient } from './agent-client.ts';
 import { newJobId } from './job-id.ts';
-import { planJob, workspacePath, type JobPlanHooks } from './prepare-job.ts';
+import { planJob, workspacePath, type JobPlan, type JobPlanHooks } from './prepare-job.ts';
 
 /** What a provider tells the shared job operations about its resources. */
 export interface AgentDataPlane extends JobPlanHooks {
@@ -45,6 +46,11 @@ export interface AgentDataPlane extends JobPlanHooks {
   maxReconnects?: number;
   /** Time between SIGTERM and SIGKILL when a job is cancelled or hits maxRuntime (default 10 s). */
   killGraceMs?: number;
+  /**
+   * Last word on a job's plan before anything is sent: a provider adds its
+   * own setup steps, exit hooks or environment (AWS: S3 checkpoint syncs).
+   */
+  adaptPlan?(plan: JobPlan, context: { agent: AgentClient; job: ParsedTrainingJob; jobId: string; signal?: AbortSignal | undefined }): Promise<JobPlan> | JobPlan;
 }
 
 /** The agent-backed half of a {@link TrainingProvider}. */
@@ -65,7 +71,8 @@ export function agentJobOperations(plane: AgentDataPlane): AgentJobOperations {
       const parsed = parseInput(trainingJobSchema, job, 'job', provider);
       const agent = await plane.agentFor(id, options.signal);
       const jobId = newJobId(parsed.name);
-      const plan = await planJob(parsed, agent.layout, jobId, plane, provider);
+      const planned = await planJob(parsed, agent.layout, jobId, plane, provider);
+      const plan = plane.adaptPlan === undefined ? planned : await plane.adaptPlan(planned, { agent, job: parsed, jobId, signal: options.signal });
       for (const upload of plan.uploads) {
         await agent.transport.upload(upload.localPath, upload.remotePath, { ...(upload.filter ? { filter: upload.filter } : {}), ...signalOf(options) });
       }

@@ -3,14 +3,12 @@ import {
   AgentClient,
   agentJobOperations,
   createSshTransport,
-  newJobId,
-  planJob,
   quoteArgv,
   type AgentDataPlane,
   type AgentJobOperations,
   type Transport,
 } from '@runctl/agent';
-import { InvalidInputError, RunctlError, parseInput, resourceIdSchema, throwIfAborted, trainingJobSchema, type CallOptions, type JobHandle, type TrainingJob } from '@runctl/core';
+import { InvalidInputError, RunctlError, throwIfAborted } from '@runctl/core';
 import type { AwsClients } from './aws-clients.ts';
 import type { ResolvedAwsSettings } from './aws-settings.ts';
 import { goneReason, requireInstanceId, waitForRunning } from './instance-readiness.ts';
@@ -121,42 +119,28 @@ export function createAwsJobs(deps: AwsDataPlaneDeps): AgentJobOperations & { in
       if (gone === undefined) return undefined;
       return { reason: instance !== undefined && wasPreempted(instance) ? 'preempted' : 'resource-lost', message: `Instance ${id} is ${gone}.` };
     },
+    // Checkpoints live in S3 too, so a Spot reclaim or a relaunch loses nothing.
+    async adaptPlan(plan, { agent, job, jobId, signal }) {
+      if (settings.bucket === undefined) return plan;
+      const checkpointDir = plan.spec.environment?.['RUNCTL_CHECKPOINT_DIR'] as string;
+      const url = `s3://${settings.bucket}/${joinKey(settings.prefix, 'checkpoints', job.name ?? jobId)}/`;
+      // The spot watcher runs this if the job is still running when time is short.
+      await agent.transport.writeFile(`${agent.layout.jobDir(jobId)}/on_preempt`, `${quoteArgv(syncUpArgv(checkpointDir, url, region))}\n`, { mode: 0o600, ...(signal ? { signal } : {}) });
+      return {
+        ...plan,
+        // A named job picks up the checkpoints of its last run, e.g. after a Spot reclaim.
+        setup: job.name === undefined ? plan.setup : [...plan.setup, syncDownArgv(url, checkpointDir, region)],
+        spec: {
+          ...plan.spec,
+          environment: { ...plan.spec.environment, RUNCTL_CHECKPOINT_URL: url },
+          onExit: [...(plan.spec.onExit ?? []), syncUpArgv(checkpointDir, url, region)],
+        },
+      };
+    },
   };
   const jobs = agentJobOperations(plane);
 
-  const train = async (id: string, job: TrainingJob, options: CallOptions = {}): Promise<JobHandle> => {
-    parseInput(resourceIdSchema, id, 'id', provider);
-    const parsed = parseInput(trainingJobSchema, job, 'job', provider);
-    const { signal } = options;
-    const agent = await agentFor(id, signal);
-    const jobId = newJobId(parsed.name);
-    const plan = await planJob(parsed, agent.layout, jobId, plane, provider);
-    const checkpointDir = plan.spec.environment?.['RUNCTL_CHECKPOINT_DIR'] as string;
-    const onExit = [...(plan.spec.onExit ?? [])];
-    const environment = { ...plan.spec.environment };
-    if (settings.bucket !== undefined) {
-      const url = `s3://${settings.bucket}/${joinKey(settings.prefix, 'checkpoints', parsed.name ?? jobId)}/`;
-      environment['RUNCTL_CHECKPOINT_URL'] = url;
-      // A named job picks up the checkpoints of its last run, e.g. after a Spot reclaim.
-      if (parsed.name !== undefined) plan.setup.push(syncDownArgv(url, checkpointDir, region));
-      onExit.push(syncUpArgv(checkpointDir, url, region));
-      // The spot watcher runs this if the job is still running when time is short.
-      await agent.transport.writeFile(`${agent.layout.jobDir(jobId)}/on_preempt`, `${quoteArgv(syncUpArgv(checkpointDir, url, region))}\n`, { mode: 0o600, ...(signal ? { signal } : {}) });
-    }
-    for (const upload of plan.uploads) {
-      await agent.transport.upload(upload.localPath, upload.remotePath, { ...(upload.filter ? { filter: upload.filter } : {}), ...(signal ? { signal } : {}) });
-    }
-    for (const argv of plan.setup) {
-      const result = await agent.transport.exec(argv, signal ? { signal } : {});
-      if (result.exitCode !== 0) {
-        throw new RunctlError({ code: 'PROVIDER', provider, message: `Preparing job data failed (${argv.join(' ').slice(0, 120)} exited ${result.exitCode}): ${result.stderr.toString('utf8').trim().slice(0, 500)}` });
-      }
-    }
-    await agent.startJob({ ...plan.spec, environment, onExit, graceMs: settings.killGraceMs }, { jobId, ...(signal ? { signal } : {}) });
-    return { jobId, resourceId: id, provider, submittedAt: new Date(), ...(parsed.name ? { name: parsed.name } : {}) };
-  };
-
-  return { ...jobs, train, invalidate: (id) => agents.delete(id) };
+  return { ...jobs, invalidate: (id) => agents.delete(id) };
 }
 
 /** The absolute workspace: `~/…` is resolved on the machine (after its user data has finished). */
