@@ -11,9 +11,11 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-function runExample(file: string): { status: number | null; output: string } {
-  const result = spawnSync(process.execPath, ['--conditions=@runctl/source', new URL(file, import.meta.url).pathname], {
-    env: { ...process.env, RUNCTL_LOCAL_ROOT: root },
+function runExample(file: string, ...args: string[]): { status: number | null; output: string } {
+  const { RUNPOD_API_KEY: _runpod, LYCEUM_API_KEY: _lyceum, ...env } = process.env;
+  const result = spawnSync(process.execPath, ['--conditions=@runctl/source', new URL(file, import.meta.url).pathname, ...args], {
+    // No cloud keys: examples that need none must work without them.
+    env: { ...env, RUNCTL_LOCAL_ROOT: root },
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -29,6 +31,24 @@ describe('examples', () => {
     expect(output).toMatch(/loss by epoch: (\d\.\d{3} → ){7}\d\.\d{3}/);
     expect(output).toMatch(/downloaded 1 checkpoint file\(s\) and metrics\.json/);
     expect(output).toMatch(/terminated local-[0-9a-f]+; it cost \$0\.00/);
+    expect(status).toBe(0);
+  }, 120_000);
+
+  it('watch-many runs a sweep, follows every log at once and watches status', () => {
+    const { status, output } = runExample('./watch-many.ts', '6');
+    expect(output).toMatch(/6 runs finished; best lr-5 with loss 0\.0333333/);
+    expect(output).toContain('status: running (one listResources call per poll for all 6)');
+    expect(output).toContain('after terminate: terminated');
+    expect(status).toBe(0);
+  }, 120_000);
+
+  it('compare-costs prices a GPU on every provider without credentials, cheapest first', () => {
+    const { status, output } = runExample('./compare-costs.ts', 'A100-80GB', '2', '10');
+    const rows = output.split('\n').filter((line) => /^(runpod|lyceum|aws)\s+\S+.*\$\s*[\d.]+\/h/.test(line));
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    const prices = rows.map((line) => Number(/\$\s*([\d.]+)\/h/.exec(line)?.[1]));
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+    expect(rows.every((line) => line.includes('[bundled,'))).toBe(true);
     expect(status).toBe(0);
   }, 120_000);
 
