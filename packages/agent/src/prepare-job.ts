@@ -32,7 +32,7 @@ export interface JobPlanHooks {
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /**
- * Turns a {@link TrainingJob} into uploads and an agent spec for one
+ * Turns a parsed `TrainingJob` into uploads and an agent spec for one
  * workspace. Inside the job, RUNCTL_* variables point at the workspace's
  * folders and Python output is unbuffered, so logs stream live.
  */

@@ -6,4 +6,4 @@ export type { ListGpuTypesOptions, RunpodCostEstimate, RunpodCostOptions, Runpod
 export type { ContainerLogEvent, ContainerLogOptions } from './container-logs.ts';
 export type { RunpodAvailability, RunpodCloud } from './runpod-api-types.ts';
 export { MARKER_ENV } from './pod-markers.ts';
-export { parsePodName, type PodNameParts } from './pod-name.ts';
+export { formatPodName, parsePodName, type PodNameParts } from './pod-name.ts';
