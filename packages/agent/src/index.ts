@@ -5,6 +5,7 @@ export { isJobId, newJobId } from './job-id.ts';
 export { parseStatusOutput, toTrainingStatus, type JobRecord } from './job-status.ts';
 export { workspaceLayout, type WorkspaceLayout } from './layout.ts';
 export { followJobLog, followJobLogBatches, type FollowOptions, type JobLogSource, type StreamName } from './log-follower.ts';
+export { ReadSizeBudget } from './read-size-budget.ts';
 export { quoteArg, quoteArgv } from './quote.ts';
 export { createLocalTransport } from './transport/local-transport.ts';
 export type { ExecOptions, ExecProcess, ExecResult, FileInfo, FileReader, TransferOptions, TransferResult, Transport } from './transport/transport.ts';

@@ -1,5 +1,6 @@
 import { LineSplitter, flattenBatches, redactSecrets, sleep, throwIfAborted, type LineSink, type LogEvent, type LogLineEvent, type TrainingStatus } from '@runctl/core';
 import { cursorPrefixOf, encodeCursor, type LogPosition } from './cursor.ts';
+import { sharedReadSizes, type ReadSizeBudget } from './read-size-budget.ts';
 import { Timeline } from './timeline.ts';
 
 /** One of a job's two output files. */
@@ -22,7 +23,12 @@ export interface FollowOptions {
   position: LogPosition;
   follow: boolean;
   signal?: AbortSignal | undefined;
-  /** Bytes read per stream per round (default 1 MiB). */
+  /**
+   * Bytes read per stream per round. Without it, reads start at 8 KiB and
+   * double while a stream has a backlog, up to 64 KiB, within a budget shared
+   * by every follower in the process: one busy follower makes few reads, and
+   * a hundred busy ones stay small.
+   */
   chunkBytes?: number;
   /** First and longest wait between polls when idle (default 10 ms and 500 ms). */
   minPollMs?: number;
@@ -32,6 +38,8 @@ export interface FollowOptions {
   /** How often an idle follower checks that the supervisor still lives (default 2 000 ms). */
   livenessMs?: number;
   maxLineBytes?: number;
+  /** Where adaptive reads get room to grow (default: one budget for the whole process). */
+  readSizes?: ReadSizeBudget;
 }
 
 interface StreamState {
@@ -47,6 +55,8 @@ interface StreamState {
   ends: number[];
   head: number;
   sink: LineSink;
+  /** Bytes the next read asks for, between minChunk and maxChunk. */
+  chunkBytes: number;
   /** The last read returned less than asked: nothing more is readable right now. */
   atEnd: boolean;
   /** The last read found nothing new. */
@@ -76,7 +86,9 @@ export function followJobLog(source: JobLogSource, options: FollowOptions): Asyn
 export async function* followJobLogBatches(source: JobLogSource, options: FollowOptions): AsyncGenerator<LogEvent[]> {
   const { position, signal } = options;
   if (position.ended) return;
-  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const maxChunk = options.chunkBytes ?? MAX_ADAPTIVE_CHUNK_BYTES;
+  const minChunk = options.chunkBytes ?? MIN_ADAPTIVE_CHUNK_BYTES;
+  const readSizes = options.readSizes ?? sharedReadSizes;
   const minPoll = options.minPollMs ?? 10;
   const maxPoll = options.maxPollMs ?? 500;
   const partialFlushMs = options.partialFlushMs ?? 1_000;
@@ -91,6 +103,7 @@ export async function* followJobLogBatches(source: JobLogSource, options: Follow
       queue: [],
       ends: [],
       head: 0,
+      chunkBytes: minChunk,
       atEnd: false,
       quiet: false,
       lastRead: 0,
@@ -136,9 +149,10 @@ export async function* followJobLogBatches(source: JobLogSource, options: Follow
         stream.queue = [];
         stream.ends = [];
         stream.head = 0;
-        const chunk = await source.read(stream.name, stream.readOffset, chunkBytes, signal);
+        const chunk = await source.read(stream.name, stream.readOffset, stream.chunkBytes, signal);
         stream.readOffset += chunk.length;
-        stream.atEnd = chunk.length < chunkBytes;
+        stream.atEnd = chunk.length < stream.chunkBytes;
+        stream.chunkBytes = stream.atEnd ? readSizes.shrink(stream.chunkBytes, minChunk) : readSizes.grow(stream.chunkBytes, maxChunk);
         stream.quiet = chunk.length === 0;
         stream.lastRead = now;
         if (chunk.length > 0) {
@@ -152,6 +166,8 @@ export async function* followJobLogBatches(source: JobLogSource, options: Follow
       }
 
       const batch: LogEvent[] = [];
+      // Lines no timeline sample covers yet are dated now: one clock read per round, not per line.
+      const readAt = Date.now();
       for (;;) {
         const next = pickNext(streams, timeline);
         if (next === undefined) break;
@@ -159,7 +175,7 @@ export async function* followJobLogBatches(source: JobLogSource, options: Follow
         const end = next.ends[next.head] as number;
         next.head++;
         consumed[next.name] = end;
-        event.timestamp = clock.at(timeline.timeOf(next.name, end));
+        event.timestamp = clock.at(timeline.timeOf(next.name, end) ?? readAt);
         // Only the stream that moved needs a new number string.
         if (next.name === 'stdout') stdoutText = String(end);
         else stderrText = String(end);
@@ -207,6 +223,7 @@ export async function* followJobLogBatches(source: JobLogSource, options: Follow
       delay = Math.min(maxPoll, delay * 2);
     }
   } finally {
+    for (const stream of streams) stream.chunkBytes = readSizes.shrink(stream.chunkBytes, minChunk);
     await source.close?.();
   }
 }
@@ -239,11 +256,10 @@ class SharedClock {
   #ms = Number.NaN;
   #date = new Date(0);
 
-  at(ms: number | undefined): Date {
-    const time = ms ?? Date.now();
-    if (time !== this.#ms) {
-      this.#ms = time;
-      this.#date = new Date(time);
+  at(ms: number): Date {
+    if (ms !== this.#ms) {
+      this.#ms = ms;
+      this.#date = new Date(ms);
     }
     return this.#date;
   }
@@ -251,6 +267,7 @@ class SharedClock {
 
 const UNSET = new Date(0);
 const TIMELINE_REFRESH_MS = 500;
-/** Small local reads keep many busy followers light on memory (measured in bench/local-follow-many.ts). */
-const DEFAULT_CHUNK_BYTES = 8 << 10;
+/** Adaptive reads: small keeps many followers light, larger cuts reads under a backlog (bench/local-*). */
+const MIN_ADAPTIVE_CHUNK_BYTES = 8 << 10;
+const MAX_ADAPTIVE_CHUNK_BYTES = 64 << 10;
 const QUIET_RECHECK_MS = 200;
