@@ -1,4 +1,4 @@
-import { RunctlError, abortError, type RunctlErrorCode } from '@runctl/core';
+import { RunctlError, abortError, causeCode, type RunctlErrorCode } from '@runctl/core';
 
 /** Errors that mean "no capacity for this request": try the next fallback (type or zone). */
 export const CAPACITY_ERROR_CODES: ReadonlySet<string> = new Set([
@@ -111,7 +111,7 @@ export function awsErrorFacts(error: unknown): AwsErrorFacts {
     message: typeof record['message'] === 'string' ? record['message'] : String(error),
     statusCode,
     fault,
-    socketCode: socketCode(error),
+    socketCode: causeCode(error, isSocketCode),
   };
 }
 
@@ -184,17 +184,13 @@ function authHint(facts: AwsErrorFacts): string {
   return 'The caller lacks an IAM permission or its credentials are invalid or expired; docs/providers/aws.md lists the minimal policy.';
 }
 
-function socketCode(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 function plainCause(facts: AwsErrorFacts): Error {
   const cause = new Error(facts.message);
   cause.name = facts.name;
   return cause;
+}
+
+/** errno and undici codes, not the SDK's own error names. */
+function isSocketCode(code: string): boolean {
+  return /^E[A-Z_]+$|^UND_ERR/.test(code);
 }

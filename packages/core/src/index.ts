@@ -34,6 +34,7 @@ export { parseRateLimit, parseRetryAfter, RateBudget, rateBudgetFor, type RateBu
 export { RunctlError, type RunctlErrorCode, type RunctlErrorOptions } from './errors/runctl-error.ts';
 export { InvalidInputError } from './errors/invalid-input-error.ts';
 export { NoSuchProviderError } from './errors/no-such-provider-error.ts';
+export { causeCode } from './errors/cause-code.ts';
 export { toRunctlError } from './errors/to-runctl-error.ts';
 export { redactSecrets, registerSecret } from './errors/secret-registry.ts';
 

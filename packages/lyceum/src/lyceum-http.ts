@@ -1,5 +1,5 @@
 import type { KyInstance } from 'ky';
-import { RunctlError, abortError, withRetry, type RequestPriority, type ResolvedRetryPolicy } from '@runctl/core';
+import { RunctlError, abortError, causeCode, withRetry, type RequestPriority, type ResolvedRetryPolicy } from '@runctl/core';
 import { errorFromResponse, networkError, timeoutError, type CallContext } from './lyceum-errors.ts';
 import { METHOD_PRIORITY, budgetHints, lyceumRateBudget, type LyceumRateLimit } from './lyceum-rate-budget.ts';
 
@@ -90,7 +90,6 @@ export function createLyceumHttp(config: LyceumHttpConfig): LyceumHttp {
   };
   const isHTTPError = (error: unknown): error is import('ky').HTTPError => kyModule?.isHTTPError(error) === true;
   const isTimeoutError = (error: unknown): boolean => kyModule?.isTimeoutError(error) === true;
-  const isNetworkError = (error: unknown): boolean => kyModule?.isNetworkError(error) === true;
   const authHeaders = (): Record<string, string> => ({
     authorization: `Bearer ${config.apiKey()}`,
     ...(config.orgSlug ? { 'x-org-slug': config.orgSlug } : {}),
@@ -138,9 +137,8 @@ export function createLyceumHttp(config: LyceumHttpConfig): LyceumHttp {
     if (RunctlError.isInstance(error)) return error;
     if (isHTTPError(error)) return errorFromResponse(error.response.status, error.data, error.response.headers, context);
     if (isTimeoutError(error)) return timeoutError(context, config.timeoutMs);
-    if (isNetworkError(error)) return networkError(context, errorCode(error), origin);
-    // Body reads that break after the headers arrived (reset mid-body) land here.
-    return networkError(context, errorCode(error), origin);
+    // Network failures, and body reads that break after the headers arrived (reset mid-body).
+    return networkError(context, causeCode(error), origin);
   };
 
   return {
@@ -176,14 +174,4 @@ export function createLyceumHttp(config: LyceumHttpConfig): LyceumHttp {
       }
     },
   };
-}
-
-/** The errno-style code buried in a fetch failure (`ECONNREFUSED`, `UND_ERR_SOCKET`…). */
-function errorCode(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }

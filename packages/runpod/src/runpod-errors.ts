@@ -1,4 +1,4 @@
-import { InvalidInputError, RunctlError, abortError, parseRateLimit, parseRetryAfter } from '@runctl/core';
+import { InvalidInputError, RunctlError, abortError, causeCode, parseRateLimit, parseRetryAfter } from '@runctl/core';
 
 /** RFC 9457 problem body as RunPod sends it (`ErrorResponse`). */
 export interface RunpodProblem {
@@ -97,7 +97,7 @@ export function transportError(error: unknown, options: { operation: string; pro
     maybeApplied.add(timeout);
     return timeout;
   }
-  const code = socketCode(error);
+  const code = causeCode(error);
   const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
   const failure = new RunctlError({
     code: 'PROVIDER',
@@ -124,16 +124,6 @@ export function asProblem(body: unknown): RunpodProblem {
   };
 }
 
-/** The socket error code somewhere down the cause chain (`ECONNRESET`, `UND_ERR_SOCKET`, …). */
-function socketCode(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 function describe(error: unknown): string {
   const messages: string[] = [];
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
@@ -146,7 +136,7 @@ function describe(error: unknown): string {
 function plainCause(error: unknown): Error {
   const cause = new Error(describe(error));
   cause.name = (error as { name?: string } | undefined)?.name ?? 'Error';
-  const code = socketCode(error);
+  const code = causeCode(error);
   if (code !== undefined) (cause as Error & { code?: string }).code = code;
   return cause;
 }
