@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,12 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { FAKE_CREDENTIALS, startFakeAws, startS3Server, type FakeAws, type S3Server } from '@runctl/aws/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryFromEnv } from './registry-from-env.ts';
+import { runCli, runCliJson, type CliRun } from './test-support/run-cli.ts';
 
 // The real binary, from source, as a subprocess, against the fake AWS cloud
 // (EC2 and SSM, served from this process; SSM commands really run, in one
 // sandbox folder per instance) and a real S3 server (s3rver) on loopback.
 // Everything runs asynchronously: a synchronous spawn would block the fakes.
-const CLI = new URL('./cli.ts', import.meta.url).pathname;
 
 const BUCKET = 'runctl-cli';
 const PROFILE = 'runctl-instance';
@@ -19,42 +19,15 @@ const AMI = 'ami-0123456789abcdef0';
 /** The On-Demand price of g5.xlarge in the price table bundled with the provider (us-east-1). */
 const G5_PRICE = 1.006;
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 let root: string;
 let env: NodeJS.ProcessEnv;
 let fake: FakeAws;
 let s3: S3Server;
 let pathBefore: string | undefined;
 
-function runctl(args: readonly string[], overrides: NodeJS.ProcessEnv = {}, onStdout?: (stdout: string) => void): Promise<Run> {
-  const child = spawn(process.execPath, ['--conditions=@runctl/source', CLI, ...args], { env: { ...env, ...overrides }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => {
-    stdout += text;
-    onStdout?.(stdout);
-  });
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
-
-async function json<T>(args: readonly string[]): Promise<T> {
-  const run = await runctl([...args, '--json']);
-  if (run.status !== 0) throw new Error(`runctl ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
-  return JSON.parse(run.stdout) as T;
-}
+const runctl = (args: readonly string[], overrides: NodeJS.ProcessEnv = {}, onStdout?: (stdout: string) => void): Promise<CliRun> =>
+  runCli(args, { ...env, ...overrides }, onStdout);
+const json = <T>(args: readonly string[]): Promise<T> => runCliJson<T>(args, env);
 
 interface Resource {
   id: string;
@@ -321,7 +294,7 @@ describe('runctl CLI (real binary) against the fake AWS cloud', { timeout: 60_00
 
   it('exits 4 when AWS denies the credentials, with one error line that never shows them', async () => {
     const secret = { AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCY-SECRET-0123', AWS_SESSION_TOKEN: 'FwoGZXIvYXdzEXAMPLE-SESSION-SECRET-4567' };
-    const leaks = (run: Run): string[] => Object.values(secret).filter((value) => `${run.stdout}${run.stderr}`.includes(value));
+    const leaks = (run: CliRun): string[] => Object.values(secret).filter((value) => `${run.stdout}${run.stderr}`.includes(value));
     try {
       fake.failNext('ec2:DescribeInstances', { code: 'UnauthorizedOperation' });
       const listed = await runctl(['ls', '--provider', 'aws'], secret);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,17 +6,11 @@ import { startFakeRunpod, type FakeRunpod } from '@runctl/runpod/testing';
 import { startSshd, type LoopbackSshd } from '@runctl/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryFromEnv } from './registry-from-env.ts';
+import { runCli, runCliJson, type CliRun } from './test-support/run-cli.ts';
 
 // The real binary, from source, as a subprocess, against the fake RunPod and
 // Lyceum APIs (in this process) whose pods and VMs are one real loopback sshd.
 // Everything runs asynchronously: a synchronous spawn would block the fakes.
-const CLI = new URL('./cli.ts', import.meta.url).pathname;
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let root: string;
 let env: NodeJS.ProcessEnv;
@@ -25,27 +18,8 @@ let sshd: LoopbackSshd;
 let runpod: FakeRunpod;
 let lyceum: FakeLyceum;
 
-function runctl(args: readonly string[], overrides: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const child = spawn(process.execPath, ['--conditions=@runctl/source', CLI, ...args], { env: { ...env, ...overrides }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
-
-async function json<T>(args: readonly string[]): Promise<T> {
-  const run = await runctl([...args, '--json']);
-  if (run.status !== 0) throw new Error(`runctl ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
-  return JSON.parse(run.stdout) as T;
-}
+const runctl = (args: readonly string[], overrides: NodeJS.ProcessEnv = {}): Promise<CliRun> => runCli(args, { ...env, ...overrides });
+const json = <T>(args: readonly string[]): Promise<T> => runCliJson<T>(args, env);
 
 /** Type and key of a public key line, without its comment. */
 const keyBody = (line: string): string => line.trim().split(/\s+/).slice(0, 2).join(' ');

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI } from './test-support/run-cli.ts';
 
 // The real binary, from source, as a subprocess.
-const CLI = new URL('./cli.ts', import.meta.url).pathname;
 let root: string;
 let env: NodeJS.ProcessEnv;
 
