@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { FAKE_CREDENTIALS, startFakeAws, startS3Server, type FakeAws, type S3Server } from '@runctl/aws/testing';
+import { FAKE_CREDENTIALS, instanceS3Env, provideAwsCli, startFakeAws, startS3Server, type FakeAws, type S3Server } from '@runctl/aws/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryFromEnv } from './registry-from-env.ts';
 import { runCli, runCliJson, type CliRun } from './test-support/run-cli.ts';
@@ -23,7 +21,6 @@ let root: string;
 let env: NodeJS.ProcessEnv;
 let fake: FakeAws;
 let s3: S3Server;
-let pathBefore: string | undefined;
 
 const runctl = (args: readonly string[], overrides: NodeJS.ProcessEnv = {}, onStdout?: (stdout: string) => void): Promise<CliRun> =>
   runCli(args, { ...env, ...overrides }, onStdout);
@@ -39,17 +36,6 @@ interface Resource {
   costPerHour: number;
   tags: Record<string, string>;
   expiresAt?: string;
-}
-
-/**
- * Fake instances run `aws s3 …` (transfers, checkpoint syncs) with this
- * process's PATH: the real AWS CLI when the machine has one, else (or with
- * RUNCTL_TEST_AWS_CLI=shim) the SDK-based stand-in the AWS package's tests use.
- */
-function provideAwsCli(): void {
-  if (process.env['RUNCTL_TEST_AWS_CLI'] !== 'shim' && spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0) return;
-  pathBefore = process.env['PATH'];
-  process.env['PATH'] = `${fileURLToPath(new URL('../../aws/src/test-support/aws-cli-shim', import.meta.url))}:${pathBefore ?? ''}`;
 }
 
 /** The public image parameters a launch resolves: the Deep Learning AMI (GPU types) and Ubuntu. */
@@ -106,14 +92,7 @@ beforeAll(async () => {
     ssm: {
       onlineAfterMs: 50,
       parameters: imageParameters(),
-      // What the instance profile gives a real instance: S3 access (here, to the loopback server).
-      env: {
-        ...s3.env(),
-        AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
+      env: instanceS3Env(s3),
     },
   });
   env = {
@@ -131,7 +110,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([fake?.close(), s3?.close()]);
   if (root) await rm(root, { recursive: true, force: true });
-  if (pathBefore !== undefined) process.env['PATH'] = pathBefore;
 });
 
 // Every CLI run is a fresh Node process (about a second each here): allow a loaded machine some slack.

@@ -1,7 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
-import { startFakeAws, startS3Server, type FakeAws, type FakeAwsOptions, type S3Server } from '../testing/index.ts';
+import { instanceS3Env, provideAwsCli, startFakeAws, startS3Server, type FakeAws, type FakeAwsOptions, type S3Server } from '../testing/index.ts';
 import { createAws, type AwsProvider } from '../aws-provider.ts';
 import type { AwsProviderSettings } from '../aws-settings.ts';
 import { defaultImageParameter } from '../dlami.ts';
@@ -29,24 +27,8 @@ export interface AwsTestEnv {
   close(): Promise<void>;
 }
 
-let cli: 'real' | 'shim' | undefined;
-
-/**
- * Instances need the AWS CLI for S3. The real CLI is used when this machine
- * has one; otherwise (or with RUNCTL_TEST_AWS_CLI=shim) a small stand-in
- * built on the SDK goes first on PATH, which fake instances inherit.
- */
-function ensureAwsCli(): 'real' | 'shim' {
-  if (cli !== undefined) return cli;
-  const forced = process.env['RUNCTL_TEST_AWS_CLI'];
-  const real = forced !== 'shim' && spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!real) process.env['PATH'] = `${fileURLToPath(new URL('./aws-cli-shim', import.meta.url))}:${process.env['PATH'] ?? ''}`;
-  cli = real ? 'real' : 'shim';
-  return cli;
-}
-
 export async function startAwsTestEnv(options: { fake?: FakeAwsOptions } = {}): Promise<AwsTestEnv> {
-  const which = ensureAwsCli();
+  const which = provideAwsCli();
   const s3 = await startS3Server({ buckets: [TEST_BUCKET] });
   const fakeOptions = options.fake ?? {};
   const fake = await startFakeAws({
@@ -55,15 +37,7 @@ export async function startAwsTestEnv(options: { fake?: FakeAwsOptions } = {}): 
     ssm: {
       onlineAfterMs: 50,
       ...fakeOptions.ssm,
-      // What the instance profile gives a real instance: S3 access (here, to the loopback server).
-      env: {
-        ...s3.env(),
-        AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        ...fakeOptions.ssm?.env,
-      },
+      env: { ...instanceS3Env(s3), ...fakeOptions.ssm?.env },
     },
   });
   for (const architecture of ['x86_64', 'arm64'] as const) {

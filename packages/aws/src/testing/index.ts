@@ -13,3 +13,4 @@ export type { InvocationStatus } from './ssm-commands.ts';
 export { FAKE_CREDENTIALS, fakeAwsClientConfig, fakeAwsEnv, type FakeAwsClientConfig } from './client-config.ts';
 export { startS3Server, type S3ClientSettings, type S3Server, type S3ServerOptions } from './s3-server.ts';
 export { STDERR_LIMIT, STDOUT_LIMIT } from './ssm-output.ts';
+export { instanceS3Env, provideAwsCli } from './instance-env.ts';
