@@ -55,6 +55,12 @@ interface StreamState {
   ends: number[];
   head: number;
   sink: LineSink;
+  /**
+   * Read but not yet split. A chunk is split a slice at a time, as the
+   * consumer drains the lines: the bytes wait outside the JS heap, and only a
+   * slice's worth of line events is ever alive (see {@link SPLIT_SLICE_BYTES}).
+   */
+  unsplit: Buffer;
   /** Bytes the next read asks for, between minChunk and maxChunk. */
   chunkBytes: number;
   /** The last read returned less than asked: nothing more is readable right now. */
@@ -103,6 +109,7 @@ export async function* followJobLogBatches(source: JobLogSource, options: Follow
       queue: [],
       ends: [],
       head: 0,
+      unsplit: EMPTY,
       chunkBytes: minChunk,
       atEnd: false,
       quiet: false,
@@ -149,17 +156,21 @@ export async function* followJobLogBatches(source: JobLogSource, options: Follow
         stream.queue = [];
         stream.ends = [];
         stream.head = 0;
-        const chunk = await source.read(stream.name, stream.readOffset, stream.chunkBytes, signal);
-        stream.readOffset += chunk.length;
-        stream.atEnd = chunk.length < stream.chunkBytes;
-        stream.chunkBytes = stream.atEnd ? readSizes.shrink(stream.chunkBytes, minChunk) : readSizes.grow(stream.chunkBytes, maxChunk);
-        stream.quiet = chunk.length === 0;
-        stream.lastRead = now;
-        if (chunk.length > 0) {
-          readAny = true;
-          stream.splitter.pushInto(chunk, stream.sink);
+        if (stream.unsplit.length === 0) {
+          const chunk = await source.read(stream.name, stream.readOffset, stream.chunkBytes, signal);
+          stream.readOffset += chunk.length;
+          stream.atEnd = chunk.length < stream.chunkBytes;
+          stream.chunkBytes = stream.atEnd ? readSizes.shrink(stream.chunkBytes, minChunk) : readSizes.grow(stream.chunkBytes, maxChunk);
+          stream.quiet = chunk.length === 0;
+          stream.lastRead = now;
+          // Valid until the next read of this stream, which waits until the chunk is split.
+          stream.unsplit = chunk;
         }
-        if (finished && stream.atEnd) {
+        if (stream.unsplit.length > 0) {
+          readAny = true;
+          splitSlice(stream);
+        }
+        if (finished && stream.atEnd && stream.unsplit.length === 0) {
           stream.splitter.flushInto(stream.sink, { final: true });
           stream.done = true;
         }
@@ -238,9 +249,23 @@ function pickNext(streams: StreamState[], timeline: Timeline): StreamState | und
     const errTime = timeline.timeOf('stderr', err) ?? Number.POSITIVE_INFINITY;
     return errTime < outTime ? stderr : stdout;
   }
-  if (out !== undefined) return stderr.atEnd || stderr.done ? stdout : undefined;
-  if (err !== undefined) return stdout.atEnd || stdout.done ? stderr : undefined;
+  if (out !== undefined) return drained(stderr) ? stdout : undefined;
+  if (err !== undefined) return drained(stdout) ? stderr : undefined;
   return undefined;
+}
+
+/** Nothing of the stream is readable or waiting to be split right now. */
+function drained(stream: StreamState): boolean {
+  return stream.done || (stream.atEnd && stream.unsplit.length === 0);
+}
+
+/** Splits the next slice of the stream's unsplit bytes, cut just after a newline where there is one. */
+function splitSlice(stream: StreamState): void {
+  const bytes = stream.unsplit;
+  const newline = bytes.length > SPLIT_SLICE_BYTES ? bytes.indexOf(LF, SPLIT_SLICE_BYTES - 1) : -1;
+  const cut = newline === -1 ? bytes.length : newline + 1;
+  stream.unsplit = cut === bytes.length ? EMPTY : bytes.subarray(cut);
+  stream.splitter.pushInto(cut === bytes.length ? bytes : bytes.subarray(0, cut), stream.sink);
 }
 
 function pending(stream: StreamState): number {
@@ -266,6 +291,14 @@ class SharedClock {
 }
 
 const UNSET = new Date(0);
+const EMPTY = Buffer.alloc(0);
+const LF = 0x0a;
+/**
+ * Bytes split into line events at a time. Events live until the consumer
+ * takes them, so with a hundred followers this, not the read size, decides
+ * how much survives each young-generation GC and gets promoted (bench/local-follow-many).
+ */
+const SPLIT_SLICE_BYTES = 2 << 10;
 const TIMELINE_REFRESH_MS = 500;
 /** Adaptive reads: small keeps many followers light, larger cuts reads under a backlog (bench/local-*). */
 const MIN_ADAPTIVE_CHUNK_BYTES = 8 << 10;
