@@ -75,8 +75,9 @@ interface StreamState {
 
 /**
  * Follows a job's stdout and stderr from a position, as log events ending
- * with an `exit` event. Memory stays bounded (one chunk per stream) and a
- * slow consumer simply slows the reads: nothing is dropped.
+ * with an `exit` event. Memory stays bounded (one read per stream, turned
+ * into events a slice at a time) and a slow consumer simply slows the reads:
+ * nothing is dropped.
  *
  * Lines of the two streams are merged by the supervisor's timeline, so a
  * finished job's log reads in the same order every time, from any cursor.
