@@ -128,32 +128,45 @@ export class SftpPool {
     });
   }
 
-  /** Opens a channel; an `optional` one is only opened if a session slot is free right now. */
+  /**
+   * Opens a channel; an `optional` one is only opened if a session slot is
+   * free right now. A required one refused for the server's MaxSessions waits
+   * for another channel to close, as commands do, rather than failing.
+   */
   async #open(signal?: AbortSignal, options: { optional?: boolean } = {}): Promise<SftpChannel> {
-    if (!options.optional) await this.#slots.acquire(signal);
-    else if (!this.#slots.tryAcquire()) throw new Error('no free session slot');
-    try {
-      const sftp = await new Promise<SFTPWrapper>((resolve, reject) => {
-        try {
-          this.#client.sftp((error, opened) => (error ? reject(error) : resolve(opened)));
-        } catch (error) {
-          reject(error);
-        }
-      });
-      sftp.once('close', () => this.#slots.release());
-      // Without a listener a channel error would crash the process; requests report their own errors.
-      sftp.on('error', () => {});
-      const limits = sftp as unknown as { _maxReadLen?: unknown; _maxWriteLen?: unknown };
-      return {
-        sftp,
-        readChunk: typeof limits._maxReadLen === 'number' ? limits._maxReadLen : FALLBACK_CHUNK,
-        writeChunk: typeof limits._maxWriteLen === 'number' ? limits._maxWriteLen : FALLBACK_CHUNK,
-      };
-    } catch (error) {
-      this.#slots.release();
-      // Past the server's MaxSessions: never ask for more channels than are open now.
-      if (isChannelLimit(error) && this.#slots.used > 0) this.#slots.shrinkTo(this.#slots.used);
-      throw error;
+    for (;;) {
+      if (!options.optional) await this.#slots.acquire(signal);
+      else if (!this.#slots.tryAcquire()) throw new Error('no free session slot');
+      try {
+        return await this.#request();
+      } catch (error) {
+        this.#slots.release();
+        if (!isChannelLimit(error)) throw error;
+        // Past the server's MaxSessions: never ask for more channels than are open now.
+        const waitable = this.#slots.used - this.#slots.pinned > 0;
+        if (this.#slots.used > 0) this.#slots.shrinkTo(this.#slots.used);
+        if (options.optional || !waitable) throw error;
+      }
     }
+  }
+
+  /** One SFTP channel, holding the session slot its caller acquired until it closes. */
+  async #request(): Promise<SftpChannel> {
+    const sftp = await new Promise<SFTPWrapper>((resolve, reject) => {
+      try {
+        this.#client.sftp((error, opened) => (error ? reject(error) : resolve(opened)));
+      } catch (error) {
+        reject(error);
+      }
+    });
+    sftp.once('close', () => this.#slots.release());
+    // Without a listener a channel error would crash the process; requests report their own errors.
+    sftp.on('error', () => {});
+    const limits = sftp as unknown as { _maxReadLen?: unknown; _maxWriteLen?: unknown };
+    return {
+      sftp,
+      readChunk: typeof limits._maxReadLen === 'number' ? limits._maxReadLen : FALLBACK_CHUNK,
+      writeChunk: typeof limits._maxWriteLen === 'number' ? limits._maxWriteLen : FALLBACK_CHUNK,
+    };
   }
 }

@@ -38,4 +38,22 @@ describe('ssh transport on a server that allows few sessions per connection', ()
       await transport.close();
     }
   });
+
+  it('waits for a session slot when the SFTP channel itself is refused', async () => {
+    const transport = createSshTransport({ host: sshd.host, port: sshd.port, username: sshd.user, privateKey: sshd.userKey.path, knownHosts: sshd.knownHostsPath });
+    try {
+      await writeFile(join(scratch.path, 'small.txt'), 'checkpoint\n');
+      // Three commands take every session, so the first SFTP channel is refused until one ends.
+      const commands = Array.from({ length: 3 }, () => transport.exec(['sleep', '1']));
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const started = Date.now();
+      const download = await transport.download(join(scratch.path, 'small.txt'), join(scratch.path, 'small-copy.txt'));
+      expect(download.bytes).toBe(11);
+      expect(Date.now() - started).toBeGreaterThan(200);
+      expect(await readFile(join(scratch.path, 'small-copy.txt'), 'utf8')).toBe('checkpoint\n');
+      expect((await Promise.all(commands)).map((result) => result.exitCode)).toEqual([0, 0, 0]);
+    } finally {
+      await transport.close();
+    }
+  });
 });
