@@ -2,6 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { PricingClient } from '@aws-sdk/client-pricing';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { ResolvedAwsSettings } from './aws-settings.ts';
 import { addRateBudget, type AwsRateService, type PacedClient } from './aws-rate-budget.ts';
 import { withoutRetryOn } from './aws-retry-strategy.ts';
@@ -11,6 +12,7 @@ export type Ec2Sdk = typeof import('@aws-sdk/client-ec2');
 export type SsmSdk = typeof import('@aws-sdk/client-ssm');
 export type S3Sdk = typeof import('@aws-sdk/client-s3');
 export type PricingSdk = typeof import('@aws-sdk/client-pricing');
+export type StsSdk = typeof import('@aws-sdk/client-sts');
 
 /** A client together with its module, so callers build commands without a static import. */
 export interface Loaded<Client, Sdk> {
@@ -25,6 +27,8 @@ export interface AwsClients {
   s3(): Promise<Loaded<S3Client, S3Sdk>>;
   /** The Price List API lives in us-east-1 (and ap-south-1), whatever the region. */
   pricing(): Promise<Loaded<PricingClient, PricingSdk>>;
+  /** STS, only for decoding IAM denials (rare, so not paced). */
+  sts(): Promise<Loaded<STSClient, StsSdk>>;
   /** The resolved region (settings, then the SDK's chain). */
   region(): Promise<string>;
   /** Closes every client's sockets. */
@@ -79,6 +83,10 @@ export function createAwsClients(settings: ResolvedAwsSettings): AwsClients {
     const sdk = await import('@aws-sdk/client-pricing');
     return { client: keep(new sdk.PricingClient({ ...common, region: 'us-east-1', ...settings.clientConfig.pricing })), sdk };
   });
+  const sts = once(async (): Promise<Loaded<STSClient, StsSdk>> => {
+    const sdk = await import('@aws-sdk/client-sts');
+    return { client: keep(new sdk.STSClient({ ...common, ...settings.clientConfig.sts })), sdk };
+  });
   const region = once(async () => (await (await ec2()).client.config.region()) as string);
 
   return {
@@ -86,6 +94,7 @@ export function createAwsClients(settings: ResolvedAwsSettings): AwsClients {
     ssm,
     s3,
     pricing,
+    sts,
     region,
     destroy: () => {
       for (const client of created.splice(0)) client.destroy();

@@ -169,15 +169,20 @@ function codeOf(facts: AwsErrorFacts): RunctlErrorCode {
 
 const ENCODED_MESSAGE = /Encoded authorization failure message: (\S+)/;
 
+/** The encoded authorization message EC2 appends to some IAM denials. */
+export function encodedAuthorizationMessage(message: string): string | undefined {
+  return ENCODED_MESSAGE.exec(message)?.[1];
+}
+
 /**
- * What to do about a denial. runctl does not call STS DecodeAuthorizationMessage
- * itself (it would need another client and permission), so the hint says how.
+ * What to do about a denial. Where the caller may, `withDecodedDenial`
+ * replaces this with the refused action; otherwise the hint says how to decode it.
  */
 function authHint(facts: AwsErrorFacts): string {
   if (facts.name === 'CredentialsProviderError') {
     return 'No AWS credentials were found. Set AWS_PROFILE (after `aws sso login`) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass `credentials`.';
   }
-  const encoded = ENCODED_MESSAGE.exec(facts.message)?.[1];
+  const encoded = encodedAuthorizationMessage(facts.message);
   if (encoded !== undefined) {
     return 'The caller lacks an IAM permission (see docs/providers/aws.md for the minimal policy). To see which: aws sts decode-authorization-message --encoded-message <the encoded message above> (needs sts:DecodeAuthorizationMessage).';
   }

@@ -3,6 +3,7 @@ import type { EC2ClientConfig } from '@aws-sdk/client-ec2';
 import type { PricingClientConfig } from '@aws-sdk/client-pricing';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import type { SSMClientConfig } from '@aws-sdk/client-ssm';
+import type { STSClientConfig } from '@aws-sdk/client-sts';
 import { InvalidInputError, durationSchema, integerSchema, oneOfSchema, parseInput, positiveSchema, registerSecret, textSchema, z, type Duration } from '@runctl/core';
 import { DEFAULT_AWS_RATE_LIMITS, type AwsRateLimit, type AwsRateService } from './aws-rate-budget.ts';
 import { bucketSchema } from './aws-schemas.ts';
@@ -39,6 +40,8 @@ export interface AwsClientConfigs {
   ssm?: Partial<SSMClientConfig>;
   s3?: Partial<S3ClientConfig>;
   pricing?: Partial<PricingClientConfig>;
+  /** Used only to decode the message of an IAM denial. */
+  sts?: Partial<STSClientConfig>;
 }
 
 /** Client-side pacing of one service's calls. */

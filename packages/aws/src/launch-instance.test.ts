@@ -90,13 +90,47 @@ describe('createResource against the fake EC2', () => {
     expect(runCalls().length).toBe(4);
   });
 
-  it('turns UnauthorizedOperation into AUTH, with the encoded message and how to decode it', async () => {
+  it('turns UnauthorizedOperation into AUTH, decoded through STS into the refused action and resource', async () => {
     env.fake.failNext('RunInstances', { code: 'UnauthorizedOperation', encodedMessage: 'ENCODED-abc123' });
     const error = await aws.createResource('t3.micro').catch((caught: unknown) => caught);
     expect(RunctlError.hasCode(error, 'AUTH')).toBe(true);
-    expect((error as Error).message).toContain('Encoded authorization failure message: ENCODED-abc123');
-    expect((error as RunctlError).hint).toContain('aws sts decode-authorization-message');
+    const { message, hint } = error as RunctlError;
+    expect(message).toContain('Encoded authorization failure message: ENCODED-abc123');
+    expect(message).toContain('(decoded: ec2:RunInstances on arn:aws:ec2:us-east-1:123456789012:instance/* is not allowed)');
+    expect(hint).toBe('Allow ec2:RunInstances on arn:aws:ec2:us-east-1:123456789012:instance/* for these credentials; docs/providers/aws.md lists the minimal policy.');
+    // The decoded document also names the principal and the request's conditions; they stay out of the error.
+    expect(message).not.toContain('runctl-test');
+    expect(message).not.toContain('aws:Region');
     expect(runCalls()).toHaveLength(1);
+    expect(since('DecodeAuthorizationMessage')).toHaveLength(1);
+  });
+
+  it('says when a Deny statement is what refused it', async () => {
+    env.fake.failNext('RunInstances', { code: 'UnauthorizedOperation', explicitDeny: true });
+    const error = await aws.createResource('t3.micro').catch((caught: unknown) => caught);
+    expect((error as RunctlError).message).toContain('is explicitly denied)');
+    expect((error as RunctlError).hint).toContain('A Deny statement');
+  });
+
+  it('keeps the encoded message and says how to decode it when STS refuses to decode', async () => {
+    env.fake.failNext('RunInstances', { code: 'UnauthorizedOperation', encodedMessage: 'ENCODED-def456' });
+    env.fake.failNext('sts:DecodeAuthorizationMessage', { code: 'AccessDenied', message: 'User is not authorized to perform: sts:DecodeAuthorizationMessage' });
+    const error = await aws.createResource('t3.micro').catch((caught: unknown) => caught);
+    expect(RunctlError.hasCode(error, 'AUTH')).toBe(true);
+    expect((error as Error).message).toContain('Encoded authorization failure message: ENCODED-def456');
+    expect((error as Error).message).not.toContain('decoded:');
+    expect((error as RunctlError).hint).toContain('aws sts decode-authorization-message');
+    expect(since('DecodeAuthorizationMessage')).toEqual([expect.objectContaining({ status: 403, errorCode: 'AccessDenied' })]);
+  });
+
+  it('decodes a denied TerminateInstances too, and leaves the instance for a retry', async () => {
+    const status = await aws.createResource('t3.micro');
+    env.fake.failNext('TerminateInstances', { code: 'UnauthorizedOperation', explicitDeny: true });
+    const error = await aws.terminate(status.id).catch((caught: unknown) => caught);
+    expect(RunctlError.hasCode(error, 'AUTH')).toBe(true);
+    expect((error as Error).message).toContain('(decoded: ec2:TerminateInstances on arn:aws:ec2:us-east-1:123456789012:instance/* is explicitly denied)');
+    await aws.terminate(status.id);
+    expect(env.fake.instance(status.id)?.state).toMatch(/shutting-down|terminated/);
   });
 
   it('maps quota errors to QUOTA', async () => {

@@ -3,6 +3,7 @@ import { RunctlError, withRetry } from '@runctl/core';
 import type { AwsClients } from './aws-clients.ts';
 import { awsError, awsErrorCode } from './aws-errors.ts';
 import type { LaunchTokens } from './client-token.ts';
+import { decodingDenials } from './decode-denial.ts';
 import type { LaunchImage } from './dlami.ts';
 import type { InstanceLookup } from './instance-lookup.ts';
 import { describePlacement, type LaunchPlacement } from './instance-type.ts';
@@ -53,7 +54,7 @@ export async function launchInstance(clients: AwsClients, lookup: InstanceLookup
     const image = await request.imageFor(placement.instanceType, request.signal);
     const input = runInstancesInput(request, placement, image, clientToken);
     const operation = `RunInstances ${describePlacement(placement)}`;
-    const outcome = await withRetry(
+    const outcome = await decodingDenials(clients, request.signal, () => withRetry(
       async () => {
         try {
           const out = await client.send(new sdk.RunInstancesCommand(input), request.signal ? { abortSignal: request.signal } : {});
@@ -67,7 +68,7 @@ export async function launchInstance(clients: AwsClients, lookup: InstanceLookup
         }
       },
       { signal: request.signal },
-    );
+    ));
     if ('capacity' in outcome) {
       attempt.error = outcome.capacity;
       continue;

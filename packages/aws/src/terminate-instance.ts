@@ -2,6 +2,7 @@ import type { Instance } from '@aws-sdk/client-ec2';
 import { RunctlError, sleep, withRetry } from '@runctl/core';
 import type { AwsClients } from './aws-clients.ts';
 import { awsError, awsErrorCode } from './aws-errors.ts';
+import { decodingDenials } from './decode-denial.ts';
 import { tagsOf } from './map-ec2-state.ts';
 import type { InstanceLookup } from './instance-lookup.ts';
 
@@ -46,7 +47,7 @@ export async function terminateInstance(clients: AwsClients, lookup: InstanceLoo
       },
       { signal, policy: { maxRetries: 8, initialDelayMs: 500, maxDelayMs: 10_000 } },
     );
-  await send();
+  await decodingDenials(clients, signal, send);
 
   const deadline = Date.now() + (options.confirmTimeoutMs ?? 120_000);
   let resent = false;

@@ -62,6 +62,7 @@ export async function startAwsTestEnv(options: { fake?: FakeAwsOptions } = {}): 
         clientConfig: {
           ec2: { ...fake.clientConfig(), maxAttempts: 3 },
           ssm: { ...fake.clientConfig(), maxAttempts: 3 },
+          sts: fake.clientConfig(),
           s3: s3.clientConfig(),
           ...settings.clientConfig,
         },

@@ -1,6 +1,6 @@
 /**
  * An error the fake answers with. The server renders it in the wire format of
- * the service that was called (EC2 XML envelope or SSM JSON `__type`).
+ * the service that was called (EC2 or STS XML envelope, or SSM JSON `__type`).
  */
 export class AwsApiError extends Error {
   readonly code: string;
@@ -15,7 +15,7 @@ export class AwsApiError extends Error {
 }
 
 /** HTTP status real AWS uses for an error code, when the caller does not say. */
-export function defaultStatusFor(service: 'ec2' | 'ssm', code: string): number {
+export function defaultStatusFor(service: 'ec2' | 'ssm' | 'sts', code: string): number {
   const ec2: Record<string, number> = {
     InsufficientInstanceCapacity: 500,
     InsufficientCapacity: 500,
@@ -36,5 +36,10 @@ export function defaultStatusFor(service: 'ec2' | 'ssm', code: string): number {
     InternalServerError: 500,
     ServiceUnavailable: 503,
   };
-  return (service === 'ec2' ? ec2 : ssm)[code] ?? 400;
+  const sts: Record<string, number> = {
+    AccessDenied: 403,
+    InternalFailure: 500,
+    ServiceUnavailable: 503,
+  };
+  return { ec2, ssm, sts }[service][code] ?? 400;
 }

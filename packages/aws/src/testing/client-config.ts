@@ -5,7 +5,7 @@
  */
 export const FAKE_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-/** Settings for EC2Client/SSMClient pointing at the fake. Spread into the client config. */
+/** Settings for EC2Client/SSMClient/STSClient pointing at the fake. Spread into the client config. */
 export interface FakeAwsClientConfig {
   region: string;
   endpoint: string;
@@ -24,6 +24,7 @@ export function fakeAwsEnv(endpoint: string, region = 'us-east-1'): Record<strin
   return {
     AWS_ENDPOINT_URL_EC2: endpoint,
     AWS_ENDPOINT_URL_SSM: endpoint,
+    AWS_ENDPOINT_URL_STS: endpoint,
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
     AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,

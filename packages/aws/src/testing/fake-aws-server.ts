@@ -5,7 +5,8 @@ import { ec2ErrorXml, ec2ResponseXml } from './ec2-xml.ts';
 import type { FakeCloud } from './fake-cloud.ts';
 import { handleEc2 } from './fake-ec2.ts';
 import { handleSsm } from './fake-ssm.ts';
-import { describeFault, unauthorizedMessage, type FakeAwsCall, type FakeFault, type FaultQueue } from './faults.ts';
+import { describeFault, unauthorizedMessage, type FakeAwsCall, type FakeAwsService, type FakeFault, type FaultQueue } from './faults.ts';
+import { handleSts, stsErrorXml, type DenialLedger } from './fake-sts.ts';
 import { newRequestId } from './ids.ts';
 import type { SsmCommandRunner } from './ssm-commands.ts';
 import { parseJsonBody, type JsonObject } from './ssm-json.ts';
@@ -17,16 +18,18 @@ export interface FakeAwsServerDeps {
   runner: SsmCommandRunner;
   faults: FaultQueue;
   calls: FakeAwsCall[];
+  /** Encoded messages of injected denials, for the fake STS to decode. */
+  denials: DenialLedger;
 }
 
 type ParsedCall =
-  | { service: 'ec2'; action: string; params: Ec2Request['params']; request: Ec2Request }
+  | { service: 'ec2' | 'sts'; action: string; params: Ec2Request['params']; request: Ec2Request }
   | { service: 'ssm'; action: string; params: JsonObject };
 
 /**
- * One loopback server for EC2 (Query protocol: form-encoded POST with Action)
- * and SSM (awsJson1_1: X-Amz-Target `AmazonSSM.<Action>`), with fault
- * injection in front of the handlers.
+ * One loopback server for EC2 (Query protocol: form-encoded POST with Action),
+ * SSM (awsJson1_1: X-Amz-Target `AmazonSSM.<Action>`) and STS (Query, told
+ * from EC2 by the signature's service), with fault injection in front of the handlers.
  */
 export function createFakeAwsServer(deps: FakeAwsServerDeps): Server {
   return createServer((req, res) => {
@@ -71,7 +74,7 @@ async function serve(deps: FakeAwsServerDeps, req: IncomingMessage, res: ServerR
     req.socket.destroy();
     return;
   }
-  const injected = fault ? injectedError(service, fault, parsed.action) : undefined;
+  const injected = fault ? injectedError(deps, service, fault, parsed.action) : undefined;
   if (injected) {
     finish(call, injected.status, injected.code);
     respondError(res, service, injected, requestId);
@@ -79,9 +82,9 @@ async function serve(deps: FakeAwsServerDeps, req: IncomingMessage, res: ServerR
   }
   let result: { xml?: string; json?: JsonObject; error?: AwsApiError };
   try {
-    result = parsed.service === 'ec2'
-      ? { xml: ec2ResponseXml(parsed.action, requestId, handleEc2(deps.cloud, parsed.request)) }
-      : { json: handleSsm(deps.cloud, deps.runner, parsed.action, parsed.params) };
+    if (parsed.service === 'ec2') result = { xml: ec2ResponseXml(parsed.action, requestId, handleEc2(deps.cloud, parsed.request)) };
+    else if (parsed.service === 'sts') result = { xml: handleSts(deps.denials, parsed.action, parsed.request.version, parsed.params, requestId) };
+    else result = { json: handleSsm(deps.cloud, deps.runner, parsed.action, parsed.params) };
   } catch (error) {
     result = { error: toApiError(error, service) };
   }
@@ -110,16 +113,22 @@ function finish(call: FakeAwsCall, status: number, errorCode?: string): void {
   if (errorCode !== undefined) call.errorCode = errorCode;
 }
 
-function serviceOf(req: IncomingMessage): 'ec2' | 'ssm' | undefined {
+function serviceOf(req: IncomingMessage): FakeAwsService | undefined {
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string' && target.startsWith('AmazonSSM.')) return 'ssm';
   const type = req.headers['content-type'] ?? '';
-  if (req.method === 'POST' && type.includes('application/x-www-form-urlencoded')) return 'ec2';
+  if (req.method === 'POST' && type.includes('application/x-www-form-urlencoded')) return signedService(req) === 'sts' ? 'sts' : 'ec2';
   return undefined;
 }
 
-function parse(service: 'ec2' | 'ssm', req: IncomingMessage, body: string): ParsedCall {
-  if (service === 'ec2') {
+/** The service a SigV4 signature is scoped to, if the request is signed. */
+function signedService(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization ?? '';
+  return /^AWS4-HMAC-SHA256 Credential=[^/]+\/[0-9]{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth)?.[1];
+}
+
+function parse(service: FakeAwsService, req: IncomingMessage, body: string): ParsedCall {
+  if (service === 'ec2' || service === 'sts') {
     const request = parseEc2Request(body);
     return { service, action: request.action, params: request.params, request };
   }
@@ -128,52 +137,53 @@ function parse(service: 'ec2' | 'ssm', req: IncomingMessage, body: string): Pars
 }
 
 /** Requests must be SigV4-signed for the right service (the signature itself is not verified). */
-function checkSignature(req: IncomingMessage, service: 'ec2' | 'ssm'): void {
-  const auth = req.headers.authorization ?? '';
-  const scope = /^AWS4-HMAC-SHA256 Credential=[^/]+\/[0-9]{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth);
-  if (!scope) {
+function checkSignature(req: IncomingMessage, service: FakeAwsService): void {
+  const scope = signedService(req);
+  if (scope === undefined) {
     throw service === 'ec2'
       ? new AwsApiError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401)
       : new AwsApiError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);
   }
-  if (scope[1] !== service) {
+  if (scope !== service) {
     throw service === 'ec2'
       ? new AwsApiError('AuthFailure', `Credential should be scoped to correct service: '${service}'.`, 401)
       : new AwsApiError('InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`, 400);
   }
 }
 
-function injectedError(service: 'ec2' | 'ssm', fault: FakeFault, action: string): AwsApiError | undefined {
+function injectedError(deps: FakeAwsServerDeps, service: FakeAwsService, fault: FakeFault, action: string): AwsApiError | undefined {
   if ('code' in fault) {
+    const denial = fault.code === 'UnauthorizedOperation' || fault.code === 'AccessDeniedException';
+    const context = { action, region: deps.cloud.options.region, accountId: deps.cloud.options.accountId, explicitDeny: fault.explicitDeny ?? false };
     const message = fault.message ??
-      (fault.code === 'UnauthorizedOperation' || fault.code === 'AccessDeniedException'
-        ? unauthorizedMessage(fault.encodedMessage)
-        : `Injected ${fault.code} for ${action}`);
+      (denial ? unauthorizedMessage(deps.denials.issue(context, fault.encodedMessage)) : `Injected ${fault.code} for ${action}`);
     return new AwsApiError(fault.code, message, fault.status ?? defaultStatusFor(service, fault.code));
   }
   if ('status' in fault) {
     const unavailable = fault.status === 503;
     const code = service === 'ec2'
       ? unavailable ? 'Unavailable' : 'InternalError'
-      : unavailable ? 'ServiceUnavailable' : 'InternalServerError';
+      : service === 'sts'
+        ? unavailable ? 'ServiceUnavailable' : 'InternalFailure'
+        : unavailable ? 'ServiceUnavailable' : 'InternalServerError';
     const message = unavailable ? 'The service is unavailable. Please try again shortly.' : 'An internal error has occurred';
     return new AwsApiError(code, message, fault.status);
   }
   return undefined;
 }
 
-function toApiError(error: unknown, service: 'ec2' | 'ssm'): AwsApiError {
+function toApiError(error: unknown, service: FakeAwsService): AwsApiError {
   if (error instanceof AwsApiError) return error;
   console.error('fake AWS handler error', error);
   return service === 'ec2'
     ? new AwsApiError('InternalError', 'An internal error has occurred', 500)
-    : new AwsApiError('InternalServerError', 'An internal error has occurred', 500);
+    : new AwsApiError(service === 'sts' ? 'InternalFailure' : 'InternalServerError', 'An internal error has occurred', 500);
 }
 
-function respondError(res: ServerResponse, service: 'ec2' | 'ssm', error: AwsApiError, requestId: string): void {
-  if (service === 'ec2') {
+function respondError(res: ServerResponse, service: FakeAwsService, error: AwsApiError, requestId: string): void {
+  if (service === 'ec2' || service === 'sts') {
     res.writeHead(error.status, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId });
-    res.end(ec2ErrorXml(error.code, error.message, requestId));
+    res.end(service === 'ec2' ? ec2ErrorXml(error.code, error.message, requestId) : stsErrorXml(error.code, error.message, error.status, requestId));
   } else {
     res.writeHead(error.status, {
       'content-type': 'application/x-amz-json-1.1',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fakeAwsClientConfig, fakeAwsEnv, type FakeAwsClientConfig } from './client-config.ts';
 import { resolveOptions, type FakeAwsOptions } from './fake-aws-options.ts';
 import { createFakeAwsServer } from './fake-aws-server.ts';
+import { DenialLedger } from './fake-sts.ts';
 import { FakeCloud } from './fake-cloud.ts';
 import { userDataText, type FakeInstance, type InstanceStateName, type StateReason } from './fake-ec2-instances.ts';
 import { FaultQueue, type CallMatcher, type FakeAwsCall, type FakeFault } from './faults.ts';
@@ -96,7 +97,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const runner = new SsmCommandRunner(cloud);
   const faults = new FaultQueue();
   const calls: FakeAwsCall[] = [];
-  const server = createFakeAwsServer({ cloud, runner, faults, calls });
+  const server = createFakeAwsServer({ cloud, runner, faults, calls, denials: new DenialLedger() });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(resolved.port, resolved.host, () => resolve());

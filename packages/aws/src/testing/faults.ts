@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
+/** The services the fake answers: STS only for decoding IAM denials. */
+export type FakeAwsService = 'ec2' | 'ssm' | 'sts';
 
 /** One recorded HTTP request to the fake (retries appear as separate calls). */
 export interface FakeAwsCall {
   seq: number;
-  service: 'ec2' | 'ssm';
+  service: FakeAwsService;
   action: string;
-  /** EC2: nested query parameters; SSM: the JSON input. */
+  /** EC2 and STS: nested query parameters; SSM: the JSON input. */
   params: unknown;
   at: number;
   /** HTTP status answered; undefined when the connection was reset. */
@@ -18,13 +19,22 @@ export interface FakeAwsCall {
 
 /** What `failNext` injects. */
 export type FakeFault =
-  | { code: string; message?: string; encodedMessage?: string; status?: number; delayMs?: number }
+  | {
+      code: string;
+      message?: string;
+      /** For denials: the encoded authorization message to send (default: a random one, decodable by the fake's STS). */
+      encodedMessage?: string;
+      /** For denials: whether the decoded document blames a Deny statement (default false). */
+      explicitDeny?: boolean;
+      status?: number;
+      delayMs?: number;
+    }
   | { status: number; delayMs?: number }
   | { reset: 'before' | 'after'; delayMs?: number }
   | { delayMs: number };
 
 /** Which calls a fault applies to: 'RunInstances', 'ec2:RunInstances', 'ssm:*', '*', or a predicate. */
-export type CallMatcher = string | ((call: { service: 'ec2' | 'ssm'; action: string; params: unknown }) => boolean);
+export type CallMatcher = string | ((call: { service: FakeAwsService; action: string; params: unknown }) => boolean);
 
 interface PendingFault {
   match: CallMatcher;
@@ -44,7 +54,7 @@ export class FaultQueue {
   }
 
   /** Takes the first matching fault (consuming one use). */
-  take(service: 'ec2' | 'ssm', action: string, params: unknown): FakeFault | undefined {
+  take(service: FakeAwsService, action: string, params: unknown): FakeFault | undefined {
     const index = this.pending.findIndex((p) => matches(p.match, service, action, params));
     const entry = this.pending[index];
     if (!entry) return undefined;
@@ -54,7 +64,7 @@ export class FaultQueue {
   }
 }
 
-function matches(match: CallMatcher, service: 'ec2' | 'ssm', action: string, params: unknown): boolean {
+function matches(match: CallMatcher, service: FakeAwsService, action: string, params: unknown): boolean {
   if (typeof match === 'function') return match({ service, action, params });
   if (match === '*') return true;
   const [prefix, name] = match.includes(':') ? match.split(':', 2) : [undefined, match];
@@ -71,9 +81,8 @@ export function describeFault(fault: FakeFault): string {
 
 /**
  * The message of an IAM denial. Real EC2 appends an encoded authorization
- * message (decodable with sts:DecodeAuthorizationMessage); ours is opaque too.
+ * message, decodable with sts:DecodeAuthorizationMessage; so does the fake.
  */
-export function unauthorizedMessage(encodedMessage: string | undefined): string {
-  const encoded = encodedMessage ?? randomBytes(180).toString('base64url');
-  return `You are not authorized to perform this operation. Encoded authorization failure message: ${encoded}`;
+export function unauthorizedMessage(encodedMessage: string): string {
+  return `You are not authorized to perform this operation. Encoded authorization failure message: ${encodedMessage}`;
 }
