@@ -1,4 +1,5 @@
 import { abortError } from '@runctl/core';
+import { isChannelLimit } from './ssh-errors.ts';
 
 /**
  * Counts the session channels open on one connection. sshd refuses channels
@@ -60,6 +61,29 @@ export class ChannelSlots {
   release(): void {
     this.#used = Math.max(0, this.#used - 1);
     this.#waiting.shift()?.();
+  }
+
+  /**
+   * Opens a channel in a slot, which `open`'s channel then holds until it
+   * closes. When the server refuses for its MaxSessions, the limit is learnt
+   * and, if other closable channels are open, this waits for one of them
+   * rather than failing. An `optional` channel never waits: it is opened only
+   * if a slot is free right now. `canRetry` vetoes waiting (e.g. a closed connection).
+   */
+  async open<T>(open: () => Promise<T>, options: { signal?: AbortSignal | undefined; optional?: boolean; canRetry?: () => boolean } = {}): Promise<T> {
+    for (;;) {
+      if (!options.optional) await this.acquire(options.signal);
+      else if (!this.tryAcquire()) throw new Error('no free session slot');
+      try {
+        return await open();
+      } catch (error) {
+        this.release();
+        if (!isChannelLimit(error)) throw error;
+        const waitable = this.#used - this.#pinned > 0;
+        if (this.#used > 0) this.shrinkTo(this.#used);
+        if (options.optional || !waitable || options.canRetry?.() === false) throw error;
+      }
+    }
   }
 
   /** The server refused a channel while `used` were open: never ask for more than that again. */

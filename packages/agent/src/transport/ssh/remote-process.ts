@@ -5,7 +5,7 @@ import type { Client, ClientChannel } from 'ssh2';
 import { quoteArgv } from '../../quote.ts';
 import type { ExecOptions, ExecProcess } from '../transport.ts';
 import type { SshConnection } from './ssh-connection.ts';
-import { connectionLost, isChannelLimit, type SshErrorContext } from './ssh-errors.ts';
+import { connectionLost, type SshErrorContext } from './ssh-errors.ts';
 
 /**
  * The one command line a remote shell receives: the fixed `envPrefix` argv
@@ -52,22 +52,15 @@ export function startRemoteProcess(connection: SshConnection, context: SshErrorC
 
   const run = (async (): Promise<number> => {
     const session = await connection.session(options.signal);
-    let opened: ClientChannel | undefined;
-    while (opened === undefined) {
-      await session.slots.acquire(options.signal);
-      if (killed) {
-        session.slots.release();
-        return 128 + signalNumber('KILL');
-      }
-      try {
-        opened = await openExecChannel(session.client, command);
-      } catch (error) {
-        session.slots.release();
-        // The server allows fewer sessions than we assumed (its MaxSessions): remember, and wait for a command to end.
-        const waitable = session.slots.used - session.slots.pinned > 0;
-        if (isChannelLimit(error) && waitable && !session.closed) session.slots.shrinkTo(session.slots.used);
-        else throw session.error(error, `run ${argv[0]}`);
-      }
+    // Killed while waiting for a slot: open nothing.
+    const opened = await session.slots
+      .open(async () => (killed ? undefined : openExecChannel(session.client, command)), { signal: options.signal, canRetry: () => !session.closed })
+      .catch((error: unknown) => {
+        throw session.error(error, `run ${argv[0]}`);
+      });
+    if (opened === undefined) {
+      session.slots.release();
+      return 128 + signalNumber('KILL');
     }
     channel = opened;
     if (killed) kill();

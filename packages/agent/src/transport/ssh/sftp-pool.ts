@@ -1,6 +1,5 @@
 import type { Client, SFTPWrapper } from 'ssh2';
 import type { ChannelSlots } from './channel-slots.ts';
-import { isChannelLimit } from './ssh-errors.ts';
 
 /** Request sizes when the server does not say (ssh2 records OpenSSH's limits@openssh.com answer). */
 const FALLBACK_CHUNK = 32 * 1024;
@@ -128,26 +127,9 @@ export class SftpPool {
     });
   }
 
-  /**
-   * Opens a channel; an `optional` one is only opened if a session slot is
-   * free right now. A required one refused for the server's MaxSessions waits
-   * for another channel to close, as commands do, rather than failing.
-   */
-  async #open(signal?: AbortSignal, options: { optional?: boolean } = {}): Promise<SftpChannel> {
-    for (;;) {
-      if (!options.optional) await this.#slots.acquire(signal);
-      else if (!this.#slots.tryAcquire()) throw new Error('no free session slot');
-      try {
-        return await this.#request();
-      } catch (error) {
-        this.#slots.release();
-        if (!isChannelLimit(error)) throw error;
-        // Past the server's MaxSessions: never ask for more channels than are open now.
-        const waitable = this.#slots.used - this.#slots.pinned > 0;
-        if (this.#slots.used > 0) this.#slots.shrinkTo(this.#slots.used);
-        if (options.optional || !waitable) throw error;
-      }
-    }
+  /** Opens a channel in a session slot (see {@link ChannelSlots.open}). */
+  #open(signal?: AbortSignal, options: { optional?: boolean } = {}): Promise<SftpChannel> {
+    return this.#slots.open(() => this.#request(), { signal, ...options });
   }
 
   /** One SFTP channel, holding the session slot its caller acquired until it closes. */
