@@ -154,8 +154,9 @@ export async function* followJobLogBatches(source: JobLogSource, options: Follow
         // While one stream pours, a quiet one is read at most every QUIET_RECHECK_MS:
         // over a network each read is a round trip. Its late lines only shift the interleaving.
         if (!finished && stream.quiet && now - stream.lastRead < QUIET_RECHECK_MS && streams.some((other) => other !== stream && !other.quiet)) continue;
-        stream.queue = [];
-        stream.ends = [];
+        // Emptied in place: a slice is split every 2 KiB, and its events already sit in the batch.
+        stream.queue.length = 0;
+        stream.ends.length = 0;
         stream.head = 0;
         if (stream.unsplit.length === 0) {
           const chunk = await source.read(stream.name, stream.readOffset, stream.chunkBytes, signal);
