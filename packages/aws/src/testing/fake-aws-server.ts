@@ -154,20 +154,15 @@ function checkSignature(req: IncomingMessage, service: FakeAwsService): void {
 function injectedError(deps: FakeAwsServerDeps, service: FakeAwsService, fault: FakeFault, action: string): AwsApiError | undefined {
   if ('code' in fault) {
     const denial = fault.code === 'UnauthorizedOperation' || fault.code === 'AccessDeniedException';
-    const context = { action, region: deps.cloud.options.region, accountId: deps.cloud.options.accountId, explicitDeny: fault.explicitDeny ?? false };
+    const context = { service, action, region: deps.cloud.options.region, accountId: deps.cloud.options.accountId, explicitDeny: fault.explicitDeny ?? false };
     const message = fault.message ??
       (denial ? unauthorizedMessage(deps.denials.issue(context, fault.encodedMessage)) : `Injected ${fault.code} for ${action}`);
     return new AwsApiError(fault.code, message, fault.status ?? defaultStatusFor(service, fault.code));
   }
   if ('status' in fault) {
-    const unavailable = fault.status === 503;
-    const code = service === 'ec2'
-      ? unavailable ? 'Unavailable' : 'InternalError'
-      : service === 'sts'
-        ? unavailable ? 'ServiceUnavailable' : 'InternalFailure'
-        : unavailable ? 'ServiceUnavailable' : 'InternalServerError';
-    const message = unavailable ? 'The service is unavailable. Please try again shortly.' : 'An internal error has occurred';
-    return new AwsApiError(code, message, fault.status);
+    return fault.status === 503
+      ? new AwsApiError(UNAVAILABLE_CODE[service], 'The service is unavailable. Please try again shortly.', 503)
+      : new AwsApiError(INTERNAL_ERROR_CODE[service], 'An internal error has occurred', fault.status);
   }
   return undefined;
 }
@@ -175,15 +170,20 @@ function injectedError(deps: FakeAwsServerDeps, service: FakeAwsService, fault: 
 function toApiError(error: unknown, service: FakeAwsService): AwsApiError {
   if (error instanceof AwsApiError) return error;
   console.error('fake AWS handler error', error);
-  return service === 'ec2'
-    ? new AwsApiError('InternalError', 'An internal error has occurred', 500)
-    : new AwsApiError(service === 'sts' ? 'InternalFailure' : 'InternalServerError', 'An internal error has occurred', 500);
+  return new AwsApiError(INTERNAL_ERROR_CODE[service], 'An internal error has occurred', 500);
 }
 
+/** What each service calls its own failures. */
+const INTERNAL_ERROR_CODE: Record<FakeAwsService, string> = { ec2: 'InternalError', ssm: 'InternalServerError', sts: 'InternalFailure' };
+const UNAVAILABLE_CODE: Record<FakeAwsService, string> = { ec2: 'Unavailable', ssm: 'ServiceUnavailable', sts: 'ServiceUnavailable' };
+
 function respondError(res: ServerResponse, service: FakeAwsService, error: AwsApiError, requestId: string): void {
-  if (service === 'ec2' || service === 'sts') {
+  if (service === 'ec2') {
     res.writeHead(error.status, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId });
-    res.end(service === 'ec2' ? ec2ErrorXml(error.code, error.message, requestId) : stsErrorXml(error.code, error.message, error.status, requestId));
+    res.end(ec2ErrorXml(error.code, error.message, requestId));
+  } else if (service === 'sts') {
+    res.writeHead(error.status, { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId });
+    res.end(stsErrorXml(error.code, error.message, error.status, requestId));
   } else {
     res.writeHead(error.status, {
       'content-type': 'application/x-amz-json-1.1',

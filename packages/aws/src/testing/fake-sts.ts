@@ -8,6 +8,7 @@ const STS_NAMESPACE = `https://sts.amazonaws.com/doc/${STS_VERSION}/`;
 
 /** Where the denial happened, for the document STS decodes. */
 export interface DenialContext {
+  service: string;
   action: string;
   region: string;
   accountId: string;
@@ -34,8 +35,8 @@ export class DenialLedger {
         failures: { items: [] },
         context: {
           principal: { id: 'AIDAFAKEUSER0000000000', name: 'runctl-test', arn: `arn:aws:iam::${account}:user/runctl-test` },
-          action: `ec2:${context.action}`,
-          resource: `arn:aws:ec2:${context.region}:${account}:instance/*`,
+          action: `${context.service}:${context.action}`,
+          resource: context.service === 'ec2' ? `arn:aws:ec2:${context.region}:${account}:instance/*` : `arn:aws:${context.service}:${context.region}:${account}:*`,
           conditions: { items: [{ key: 'aws:Region', values: { items: [{ value: context.region }] } }] },
         },
       }),
