@@ -52,6 +52,7 @@ export {
   pathSchema,
   resourceFilterSchema,
   resourceIdSchema,
+  strictCreateResourceOptionsSchema,
   trainingJobSchema,
   type ParsedTrainingJob,
 } from './schemas/provider-inputs.ts';

@@ -1,7 +1,7 @@
 import {
   InvalidInputError,
   RunctlError,
-  createResourceOptionsSchema,
+  strictCreateResourceOptionsSchema,
   durationSchema,
   hoursSchema,
   managedTags,
@@ -9,7 +9,6 @@ import {
   resourceFilterSchema,
   resourceIdSchema,
   throwIfAborted,
-  z,
   type CallOptions,
   type CostEstimate,
   type CreateResourceOptions,
@@ -33,7 +32,6 @@ const CAPABILITIES: ProviderCapabilities = {
   tags: true,
 };
 
-const createOptionsSchema = z.strictObject(createResourceOptionsSchema.shape);
 
 /**
  * The provider for this machine, and the default one: no cloud, no
@@ -80,7 +78,7 @@ export function createLocal(settings: LocalProviderSettings = {}): TrainingProvi
     ...jobs,
 
     async createResource(instanceType: string, options: CreateResourceOptions = {}): Promise<ResourceStatus> {
-      const parsed = parseInput(createOptionsSchema, options, 'options', name);
+      const parsed = parseInput(strictCreateResourceOptionsSchema, options, 'options', name);
       if (instanceType !== 'local') {
         throw new InvalidInputError({ field: 'instanceType', provider: name, message: `Invalid instanceType: the local provider only has 'local', not ${JSON.stringify(instanceType)}.` });
       }

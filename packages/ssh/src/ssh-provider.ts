@@ -1,14 +1,13 @@
 import {
   InvalidInputError,
   RunctlError,
-  createResourceOptionsSchema,
+  strictCreateResourceOptionsSchema,
   hoursSchema,
   managedTags,
   parseInput,
   resourceFilterSchema,
   resourceIdSchema,
   throwIfAborted,
-  z,
   type CallOptions,
   type CostEstimate,
   type CreateResourceOptions,
@@ -35,7 +34,6 @@ const CAPABILITIES: ProviderCapabilities = {
   tags: true,
 };
 
-const createOptionsSchema = z.strictObject(createResourceOptionsSchema.shape);
 
 /**
  * The provider for machines you already have, reached over SSH. A resource
@@ -105,7 +103,7 @@ export function createSsh(settings: SshProviderSettings): TrainingProvider {
     ...jobs,
 
     async createResource(instanceType: string, options: CreateResourceOptions = {}): Promise<ResourceStatus> {
-      const parsed = parseInput(createOptionsSchema, options, 'options', name);
+      const parsed = parseInput(strictCreateResourceOptionsSchema, options, 'options', name);
       if (parsed.spot === true) throw new InvalidInputError({ field: 'options.spot', provider: name, message: 'Invalid options.spot: ssh hosts are never interruptible.' });
       const candidates = hosts.matching(instanceType);
       if (candidates.length === 0) throw unknownInstanceType(instanceType);

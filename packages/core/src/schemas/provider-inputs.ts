@@ -19,6 +19,9 @@ export const createResourceOptionsSchema = z.object({
   signal: z.optional(signalSchema),
 });
 
+/** {@link CreateResourceOptions} and nothing else: for providers with no options of their own. */
+export const strictCreateResourceOptionsSchema = z.strictObject(createResourceOptionsSchema.shape);
+
 /** Non-empty safe text. */
 const nonEmptySchema = safeStringSchema.check(z.minLength(1));
 

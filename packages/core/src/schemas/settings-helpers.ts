@@ -1,11 +1,11 @@
 // Building blocks of provider settings and option schemas, shared so that
 // every provider words the same mistake the same way.
 import { safeStringSchema } from './common.ts';
-import { hoursSchema } from './provider-inputs.ts';
+import { hoursSchema, pathSchema } from './provider-inputs.ts';
 import * as z from './zod-mini.ts';
 
-/** Non-empty text without NUL bytes. */
-export const textSchema = safeStringSchema.check(z.minLength(1, 'must not be empty'));
+/** Non-empty text without NUL bytes: the same check as a path argument. */
+export const textSchema = pathSchema;
 
 /** An integer in `[min, max]`. */
 export const integerSchema = (min: number, max: number) => hoursSchema.check(z.int('must be a whole number'), z.minimum(min), z.maximum(max));

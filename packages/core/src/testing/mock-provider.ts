@@ -20,7 +20,7 @@ import { matchesFilter } from '../resource/matches-filter.ts';
 import { managedTags } from '../resource/tags.ts';
 import { parseInput } from '../schemas/parse-input.ts';
 import {
-  createResourceOptionsSchema,
+  strictCreateResourceOptionsSchema,
   hoursSchema,
   monitorOptionsSchema,
   pathSchema,
@@ -28,10 +28,7 @@ import {
   resourceIdSchema,
   trainingJobSchema,
 } from '../schemas/provider-inputs.ts';
-import * as z from '../schemas/zod-mini.ts';
 import { abortError, throwIfAborted } from '../util/abort.ts';
-
-const createOptionsSchema = z.strictObject(createResourceOptionsSchema.shape);
 
 /** What a simulated job prints, leaves behind and exits with. */
 export interface MockJobScript {
@@ -102,7 +99,7 @@ export function createMockProvider(settings: MockProviderSettings = {}): Trainin
     capabilities: CAPABILITIES,
 
     async createResource(instanceType: string, options: CreateResourceOptions = {}) {
-      const parsed = parseInput(createOptionsSchema, options, 'options', name);
+      const parsed = parseInput(strictCreateResourceOptionsSchema, options, 'options', name);
       throwIfAborted(parsed.signal, name);
       const id = `mock-${++counter}`;
       const now = new Date();
